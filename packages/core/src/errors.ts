@@ -1,0 +1,88 @@
+/**
+ * Base class of every error stashkit throws on purpose. `code` is stable and
+ * machine-readable; `message` is short, fixed and never contains secrets.
+ *
+ * @example
+ * ```ts
+ * try { await client.publish(opts) } catch (e) {
+ *   if (e instanceof QStashError) console.log(e.code)
+ * }
+ * ```
+ */
+export class QStashError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_INVALID_OPTION`. */
+  readonly code: string;
+
+  constructor(message: string, code = "ERR_QSTASH", options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "QStashError";
+    this.code = code;
+  }
+}
+
+/**
+ * An option passed to a builder or client is invalid. Thrown before any I/O.
+ *
+ * @example
+ * ```ts
+ * buildPublishRequest({ token, destination: "https://x.dev", retries: -1 })
+ * // throws InvalidOptionError { option: "retries", reason: "must be a non-negative integer" }
+ * ```
+ */
+export class InvalidOptionError extends QStashError {
+  /** Path of the offending option, e.g. `"retries"` or `"callback.url"`. */
+  readonly option: string;
+  /** What is wrong with it, without echoing the value. */
+  readonly reason: string;
+
+  constructor(option: string, reason: string, options?: { cause?: unknown }) {
+    super(`invalid option "${option}": ${reason}`, "ERR_INVALID_OPTION", options);
+    this.name = "InvalidOptionError";
+    this.option = option;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The QStash API answered with a non-2xx status.
+ */
+export class QStashHttpError extends QStashError {
+  /** HTTP status of the response. */
+  readonly status: number;
+  /** The server's `error` text, or the raw body when it was not JSON. */
+  readonly body: string;
+
+  constructor(status: number, body: string, options?: { cause?: unknown }) {
+    super(`QStash API answered ${status}${body ? `: ${body}` : ""}`, "ERR_HTTP", options);
+    this.name = "QStashHttpError";
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** Machine-readable reasons a signed delivery is rejected. */
+export type SignatureErrorReason =
+  | "missing_signature"
+  | "malformed"
+  | "bad_signature"
+  | "expired"
+  | "not_yet_valid"
+  | "wrong_issuer"
+  | "url_mismatch"
+  | "body_mismatch"
+  | "replayed";
+
+/**
+ * A delivery's `Upstash-Signature` did not verify. `reason` says why; the
+ * message never contains key material, tokens or hashes.
+ */
+export class SignatureError extends QStashError {
+  /** Why verification failed. */
+  readonly reason: SignatureErrorReason;
+
+  constructor(reason: SignatureErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options);
+    this.name = "SignatureError";
+    this.reason = reason;
+  }
+}

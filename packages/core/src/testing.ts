@@ -1,1 +1,9 @@
-export {};
+// Public entry of @stashkit/core/testing: helpers for users' tests and for the dev server.
+// Every export is listed by name. Edit with small insertions; several people work on this file.
+
+// --- signing and callback helpers (receiver owner) ---
+export { signDelivery } from "./signDelivery.js";
+export type { SignDeliveryOptions, DeliveryClaimsInput } from "./signDelivery.js";
+export { buildCallbackPayload } from "./buildCallbackPayload.js";
+export type { BuildCallbackPayloadOptions, CallbackReport } from "./buildCallbackPayload.js";
+

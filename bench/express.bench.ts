@@ -1,0 +1,139 @@
+// Throughput of a stashkit destination (signature verified + zod schema) against bare routes
+// that only read the raw body, on Express and on plain node:http; plus node:http calling the
+// fetch-native `handle(Request)` to show what the raw entry saves. All servers run side by side
+// in one child process, autocannon in this one; one pre-signed long-lived token is reused.
+//   node --import tsx bench/express.bench.ts        (BENCH_SECONDS=2, BENCH_ROUNDS=3 by default)
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import express from "express";
+import { z } from "zod";
+import { defineDestination } from "@stashkit/core";
+import { handleNodeRequest } from "@stashkit/core/node";
+import { signDelivery } from "@stashkit/core/testing";
+import { stashkit } from "@stashkit/express";
+
+const KEYS = { currentSigningKey: "sig_benchCurrent0000000000000000", nextSigningKey: "sig_benchNext00000000000000000000" };
+const BODY = JSON.stringify({ to: "ada@example.com", subject: "Welcome", tags: ["a", "b"], priority: 3 });
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 2);
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const VARIANTS = ["express-bare", "express-stashkit", "node-bare", "node-bridge", "node-handle-request"] as const;
+type Variant = (typeof VARIANTS)[number];
+
+const destination = defineDestination({
+  path: "/hook",
+  schema: z.object({ to: z.email(), subject: z.string(), tags: z.array(z.string()), priority: z.number().int() }),
+  ...KEYS,
+  handler: ({ payload }) => ({ ok: true, to: payload.to }),
+});
+
+function readRaw(req: IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => done(Buffer.concat(chunks)));
+}
+
+function bareNode(req: IncomingMessage, res: ServerResponse): void {
+  readRaw(req, (body) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ ok: true, bytes: body.length }));
+  });
+}
+
+async function viaRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+  const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body, duplex: "half" } as RequestInit);
+  const response = await destination.handle(request);
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(await response.text());
+}
+
+function listener(variant: Variant): (req: IncomingMessage, res: ServerResponse) => void {
+  if (variant === "express-bare") {
+    const app = express();
+    app.post("/hook", (req, res) => readRaw(req, (body) => void res.json({ ok: true, bytes: body.length })));
+    return app;
+  }
+  if (variant === "express-stashkit") {
+    const app = express();
+    app.use(stashkit(destination));
+    return app;
+  }
+  if (variant === "node-bare") return bareNode;
+  if (variant === "node-bridge") return (req, res) => void handleNodeRequest(destination, req, res);
+  return (req, res) => void viaRequest(req, res);
+}
+
+async function serveAll(): Promise<Record<Variant, number>> {
+  const ports = {} as Record<Variant, number>;
+  for (const variant of VARIANTS) {
+    const server = createServer(listener(variant));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    ports[variant] = (server.address() as AddressInfo).port;
+  }
+  return ports;
+}
+
+async function load(url: string, signature: string, seconds: number): Promise<{ rps: number; non2xx: number }> {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    duration: seconds,
+    connections: 16,
+    body: BODY,
+    headers: { "content-type": "application/json", "upstash-signature": signature, "upstash-message-id": "msg_bench" },
+  });
+  return { rps: result.requests.average, non2xx: result.non2xx };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve"], { execArgv: ["--import", "tsx"] });
+  const ports = await new Promise<Record<Variant, number>>((resolve) => child.once("message", resolve as (m: unknown) => void));
+  // Interleaved rounds, median per variant: the machine's load drifts, and a variant measured
+  // only at a busy moment would skew its ratio.
+  const samples = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+  const signatures = {} as Record<Variant, string>;
+  for (const variant of VARIANTS) {
+    const url = `http://127.0.0.1:${ports[variant]}/hook`;
+    signatures[variant] = await signDelivery({ key: KEYS.currentSigningKey, url, body: BODY, ttlSeconds: 3600 });
+    await load(url, signatures[variant], 1); // warm-up: JIT, key import, connection pools
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of VARIANTS) {
+      const { rps: value, non2xx } = await load(`http://127.0.0.1:${ports[variant]}/hook`, signatures[variant], SECONDS);
+      if (non2xx > 0) throw new Error(`${variant}: ${non2xx} non-2xx answers; the benchmark would measure errors`);
+      samples[variant].push(value);
+    }
+  }
+  const rps = {} as Record<Variant, number>;
+  for (const variant of VARIANTS) {
+    rps[variant] = median(samples[variant]);
+    const all = samples[variant].map((x) => x.toFixed(0)).join(", ");
+    console.log(`${variant.padEnd(22)} ${rps[variant].toFixed(0).padStart(8)} req/s  (rounds: ${all})`);
+  }
+  const ratio = (a: Variant, b: Variant) => (rps[a] / rps[b]).toFixed(3);
+  console.log("");
+  console.log(`express: stashkit / bare             ${ratio("express-stashkit", "express-bare")}  (target >= 0.85)`);
+  console.log(`node:http: bridge / bare             ${ratio("node-bridge", "node-bare")}  (target >= 0.85)`);
+  console.log(`node:http: handle(Request) / bare    ${ratio("node-handle-request", "node-bare")}`);
+  console.log(`node:http: bridge / handle(Request)  ${ratio("node-bridge", "node-handle-request")}`);
+  child.kill();
+}
+
+if (process.argv.includes("--serve")) {
+  process.send?.(await serveAll());
+} else {
+  await main();
+}

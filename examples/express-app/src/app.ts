@@ -1,0 +1,52 @@
+import express from "express";
+import type { Express } from "express";
+import { stashkit } from "@stashkit/express";
+import { definitions, onAppEvent } from "./routes.js";
+import type { AppEvent } from "./routes.js";
+
+/** The local QStash dev server's published signing keys, used when the environment has none. */
+export const DEV_SIGNING_KEYS = {
+  currentSigningKey: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
+  nextSigningKey: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
+} as const;
+
+export interface CreateAppOptions {
+  /** @default QSTASH_CURRENT_SIGNING_KEY, else the dev server's key */
+  currentSigningKey?: string;
+  /** @default QSTASH_NEXT_SIGNING_KEY, else the dev server's key */
+  nextSigningKey?: string;
+  /** Public origin QStash calls, when behind a proxy or tunnel. */
+  publicBaseUrl?: string;
+  /** Receives every handler event (the demo prints them). */
+  onEvent?: (event: AppEvent) => void;
+}
+
+/**
+ * Builds the example Express app without listening, so a script can start it in-process.
+ *
+ * @example
+ * ```ts
+ * const { app, events, close } = createApp({ onEvent: console.log });
+ * app.listen(3000);
+ * ```
+ */
+export function createApp(options: CreateAppOptions = {}): { app: Express; events: AppEvent[]; close: () => void } {
+  const events: AppEvent[] = [];
+  const unsubscribe = onAppEvent((event) => {
+    events.push(event);
+    options.onEvent?.(event);
+  });
+  const app = express();
+  app.use(
+    stashkit(definitions, {
+      currentSigningKey: options.currentSigningKey ?? process.env["QSTASH_CURRENT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.currentSigningKey,
+      nextSigningKey: options.nextSigningKey ?? process.env["QSTASH_NEXT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.nextSigningKey,
+      ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+    }),
+  );
+  // Ordinary routes can parse JSON: stashkit above already read its own raw bodies.
+  app.use(express.json());
+  app.get("/api/events", (_req, res) => void res.json(events));
+  app.get("/", (_req, res) => void res.json({ endpoints: definitions.map((d) => d.path) }));
+  return { app, events, close: unsubscribe };
+}

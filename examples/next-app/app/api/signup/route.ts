@@ -1,0 +1,19 @@
+// The producer side: a typed `client.send`. QSTASH_TOKEN and QSTASH_URL select the account
+// or the local dev server (`npx stashkit dev`); STASHKIT_APP_URL is this app's public origin,
+// against which the destination's path and its callbacks are resolved.
+import { Client, PayloadValidationError } from "@stashkit/core";
+import { sendWelcomeEmail } from "@/lib/jobs";
+
+// Created per request: `next build` evaluates this module without QSTASH_TOKEN set.
+export async function POST(request: Request): Promise<Response> {
+  const client = new Client();
+  const { email, name } = (await request.json()) as { email: string; name: string };
+  try {
+    // The payload is typed from the destination's schema and validated before publishing.
+    const { messageId } = await client.send(sendWelcomeEmail, { to: email, name }, { delay: "5s" });
+    return Response.json({ queued: messageId }, { status: 202 });
+  } catch (error) {
+    if (error instanceof PayloadValidationError) return Response.json({ issues: error.issues }, { status: 400 });
+    throw error;
+  }
+}

@@ -1,0 +1,6 @@
+import { route } from "@stashkit/next";
+import { contractDestination } from "@/lib/contract";
+import { hostOptions } from "@/lib/hostOptions";
+
+export const runtime = "edge";
+export const { POST } = route(contractDestination, hostOptions);

@@ -1,0 +1,7 @@
+import { pagesRoute } from "@stashkit/next";
+import { contractDestination } from "@/lib/contract";
+import { hostOptions } from "@/lib/hostOptions";
+
+// stashkit verifies the exact bytes QStash signed, so Next must not parse them first.
+export const config = { api: { bodyParser: false } };
+export default pagesRoute(contractDestination, hostOptions);

@@ -1,0 +1,32 @@
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { PayloadValidationError } from "./handlerErrors.js";
+import type { PayloadIssue } from "./handlerErrors.js";
+
+/**
+ * Validates a value with any Standard Schema (zod 4, valibot, arktype, …).
+ *
+ * @param schema - the schema
+ * @param value - the decoded body
+ * @returns the schema's output
+ * @throws PayloadValidationError `ERR_INVALID_PAYLOAD` naming every failing field
+ * @example
+ * ```ts
+ * const payload = await validatePayload(z.object({ to: z.email() }), JSON.parse(text));
+ * ```
+ */
+export async function validatePayload<S extends StandardSchemaV1>(
+  schema: S,
+  value: unknown,
+): Promise<StandardSchemaV1.InferOutput<S>> {
+  let result = schema["~standard"].validate(value);
+  if (result instanceof Promise) result = await result;
+  if (result.issues) throw new PayloadValidationError(result.issues.map(toIssue));
+  return result.value as StandardSchemaV1.InferOutput<S>;
+}
+
+function toIssue(issue: StandardSchemaV1.Issue): PayloadIssue {
+  const path = (issue.path ?? [])
+    .map((segment) => String(typeof segment === "object" && segment !== null ? segment.key : segment))
+    .join(".");
+  return { path, message: issue.message };
+}

@@ -1,0 +1,26 @@
+import { timingSafeEqual } from "node:crypto";
+
+function equal(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Whether a request carries the server's token, as `Authorization: Bearer <token>`
+ * or as the `qstash_token` query parameter (wire spec 1.2). Constant-time compare.
+ *
+ * @param authorization - The `Authorization` header, if any.
+ * @param query - The request's query parameters.
+ * @param token - The expected token.
+ * @example
+ * ```ts
+ * isAuthorized(req.headers.authorization, url.searchParams, token);
+ * ```
+ */
+export function isAuthorized(authorization: string | undefined, query: URLSearchParams, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization?.trim() ?? "");
+  if (match !== null && equal(match[1]!.trim(), token)) return true;
+  const fromQuery = query.get("qstash_token");
+  return fromQuery !== null && equal(fromQuery, token);
+}

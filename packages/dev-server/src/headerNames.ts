@@ -1,0 +1,42 @@
+/**
+ * Canonical MIME spelling of a header name (`x-tenant` → `X-Tenant`), the form
+ * QStash uses in JSON objects such as a callback's `sourceHeader`.
+ *
+ * @param name - Header name in any case.
+ * @example
+ * ```ts
+ * canonicalHeaderName("upstash-forward-x-tenant"); // "Upstash-Forward-X-Tenant"
+ * ```
+ */
+export function canonicalHeaderName(name: string): string {
+  return name
+    .toLowerCase()
+    .split("-")
+    .map((part) => (part === "" ? part : part[0]!.toUpperCase() + part.slice(1)))
+    .join("-");
+}
+
+/** Headers of a publish request that describe the transport, never the message. */
+const HOP_HEADERS = new Set([
+  "authorization",
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "expect",
+  "te",
+  "trailer",
+  "proxy-authorization",
+  "proxy-connection",
+  "content-type",
+]);
+
+/**
+ * Whether `Upstash-Header-Forward: true` forwards this (lower-case) header:
+ * anything except transport headers and QStash's own `Upstash-*` configuration.
+ */
+export function isForwardableInWebhookMode(name: string): boolean {
+  return !HOP_HEADERS.has(name) && !name.startsWith("upstash-");
+}

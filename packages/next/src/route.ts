@@ -1,0 +1,36 @@
+import type { DeliveryHandlers, HandlerOptions } from "@stashkit/core";
+
+/** What an App Router `route.ts` exports for a QStash endpoint. */
+export interface RouteHandlers {
+  /** QStash delivers with `POST` (its default `Upstash-Method`). */
+  POST(request: Request): Promise<Response>;
+}
+
+/**
+ * Mounts a stashkit definition as an App Router route handler, on the Node.js or
+ * the Edge runtime. Verification, validation and every status (401, 413, 429, 489,
+ * 500) come from core; this only hands the `Request` over.
+ *
+ * @param definition - from `defineDestination`, `defineCallback` or `defineFailureCallback`
+ * @param options - host options layered over the definition's own. Self-hosted
+ *   `next start` reports `request.url` as `http://localhost:<port>/…` whatever the
+ *   `Host` header says, so set `publicBaseUrl` (or `trustProxy` behind a proxy that
+ *   sets `X-Forwarded-Host`) or every delivery fails with `url_mismatch`.
+ * @default options `{}` (the definition's own options only)
+ * @returns `{ POST }`, to re-export from `app/…/route.ts`
+ * @throws never: errors become responses. An invalid `publicBaseUrl` answers 500
+ *   (`ERR_INVALID_OPTION`, reported through `onError`).
+ * @example
+ * ```ts
+ * // app/api/send-email/route.ts
+ * import { route } from "@stashkit/next";
+ * import { sendEmail } from "@/lib/jobs";
+ *
+ * export const runtime = "edge"; // optional: Node.js works the same
+ * export const { POST } = route(sendEmail, { publicBaseUrl: process.env.STASHKIT_APP_URL });
+ * ```
+ */
+export function route(definition: Pick<DeliveryHandlers, "handle">, options?: HandlerOptions): RouteHandlers {
+  // One options object per route, so core builds the merged options and verifier once.
+  return { POST: (request) => definition.handle(request, options) };
+}

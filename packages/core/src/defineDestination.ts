@@ -86,8 +86,7 @@ export interface DestinationDefinition<Input = unknown, Output = Input, Result =
   readonly "~types"?: { readonly input: Input; readonly output: Output; readonly result: Result } | undefined;
 }
 
-/** Any destination definition. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Any destination definition, whatever its payload and result types (a generic constraint). */
 export type AnyDestination = DestinationDefinition<any, any, any>;
 
 /** The payload `client.send` accepts for a destination (its schema's input type). */

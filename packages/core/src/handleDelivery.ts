@@ -52,7 +52,11 @@ export interface VerifiedInput {
   readonly request: DeliveryRequestView;
   /** The typed delivery context (message id, retried, …), parsed on first access. */
   readonly delivery: Delivery;
-  /** The body decoded per its content type: JSON value, text, or `undefined` when empty. */
+  /**
+   * The decoded body: its JSON value; its text when it is not JSON and its
+   * content type says it is not; `undefined` when empty. Invalid JSON throws
+   * `PayloadValidationError` (489).
+   */
   readonly value: unknown;
 }
 
@@ -102,8 +106,16 @@ function checkSize(body: Uint8Array, limit: number): Uint8Array {
   return body;
 }
 
+const warnedUnsafe = new WeakSet<HandlerOptions>();
+
 async function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options: HandlerOptions): Promise<void> {
-  if (options.dangerouslySkipSignatureVerification === true) return;
+  if (options.dangerouslySkipSignatureVerification === true) {
+    if (!warnedUnsafe.has(options)) {
+      warnedUnsafe.add(options);
+      console.warn("[stashkit] signature verification is OFF (dangerouslySkipSignatureVerification): anyone can call this endpoint");
+    }
+    return;
+  }
   const verifier = resolveVerifier(options);
   const signature = raw.header("upstash-signature") ?? "";
   const clockTolerance = options.clockTolerance ?? 0;

@@ -29,8 +29,8 @@ export class NonRetryableError extends QStashError {
  *
  * @param seconds - whole seconds to wait, 0 to 86 400
  * @param message - optional reason, returned in the response body
- * @throws InvalidArgument as a `QStashError` with code `ERR_INVALID_RETRY_AFTER`
- *   when `seconds` is not a non-negative finite number
+ * @throws QStashError `ERR_INVALID_RETRY_AFTER` when `seconds` is not a
+ *   non-negative finite number
  * @example
  * ```ts
  * if (rateLimited) throw new RetryAfterError(30);

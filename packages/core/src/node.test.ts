@@ -81,6 +81,20 @@ describe("handleNodeRequest", () => {
     expect(errors[0]).toMatchObject({ code: "ERR_BODY_ALREADY_PARSED" });
   });
 
+  it("names the host's own fix when given one (Next Pages)", async () => {
+    const fix = "export const config = { api: { bodyParser: false } }";
+    const base = await serve((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        (req as IncomingMessage & { body?: unknown }).body = { n: 1 };
+        void handleNodeRequest(echo, req, res, { parsedBodyFix: fix });
+      });
+    });
+    const response = await signedPost(base, '{"n":1}');
+    expect(response.status).toBe(500);
+    expect((await response.json()).error).toBe(`body was already parsed by a JSON body parser; ${fix}`);
+  });
+
   it("uses bytes kept by captureRawBody after a parser consumed the stream", async () => {
     const keep = captureRawBody();
     const base = await serve((req, res) => {

@@ -181,6 +181,7 @@ describe("Receiver construction", () => {
     vi.stubEnv("QSTASH_NEXT_SIGNING_KEY", NEXT);
     const receiver = new Receiver();
     await expect(receiver.verify(signed(FOREIGN))).resolves.toBe(true);
+    await expect(new Receiver(null as unknown as undefined).verify(signed(FOREIGN))).resolves.toBe(true);
     await expect(receiver.verify(signed(CURRENT))).rejects.toMatchObject({ reason: "bad_signature" });
   });
 

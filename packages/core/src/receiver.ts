@@ -138,6 +138,7 @@ export class Receiver {
    *   `implementation: "node"` on a runtime without `process.getBuiltinModule`.
    */
   constructor(config: ReceiverConfig = {}) {
+    config ??= {}; // `new Receiver(null)` from untyped callers means "use the environment"
     this.#keys = resolveSigningKeys(config);
     this.#engine = pickEngine(config.implementation ?? "auto");
     if (config.replayGuard !== undefined && typeof config.replayGuard?.seen !== "function") {

@@ -12,8 +12,13 @@ export function createJoseEngine(): VerifyEngine {
   return {
     name: "jose",
     decodeSegment: decodeBase64UrlSegment,
-    prepareKey: (secret) =>
-      crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]),
+    prepareKey(secret) {
+      const key = crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+      // Keys are prepared at construction; a failure surfaces when a verification awaits it,
+      // not as an unhandled rejection that could crash the process.
+      key.catch(() => undefined);
+      return key;
+    },
     async verifyToken(token, keys, clock) {
       const options = {
         algorithms: ["HS256"],

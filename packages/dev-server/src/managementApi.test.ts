@@ -215,6 +215,35 @@ describe("dead-letter queue", () => {
   });
 });
 
+describe("redaction", () => {
+  it("hides redacted fields from the API and logs, never from the delivery", async () => {
+    const published = await call("POST", `/v2/publish/${ok.url}/secret`, {
+      headers: {
+        "upstash-redact-fields": "body, header[X-Secret]",
+        "upstash-forward-x-secret": "s3cr3t",
+        "upstash-forward-x-public": "visible",
+        "upstash-delay": "1s",
+      },
+      body: "card=4242",
+    });
+    const message = (await call("GET", `/v2/messages/${published.json.messageId}`)).json;
+    expect(message.body).toMatch(/^REDACTED:[0-9a-f]{64}$/);
+    expect(message.header["Upstash-Forward-X-Secret"][0]).toMatch(/^REDACTED:/);
+    expect(message.header["Upstash-Forward-X-Public"]).toEqual(["visible"]);
+    const [request] = await ok.waitFor(1, 3000);
+    expect(request!.body.toString()).toBe("card=4242");
+    expect(request!.headers["x-secret"]).toBe("s3cr3t");
+    const [created] = (await call("GET", `/v2/events?messageId=${published.json.messageId}&state=CREATED`)).json.events;
+    expect(created.body).toMatch(/^REDACTED:/);
+  });
+
+  it("rejects unknown redaction fields naming the header", async () => {
+    const response = await call("POST", `/v2/publish/${ok.url}/x`, { headers: { "upstash-redact-fields": "cookies" } });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toContain("Upstash-Redact-Fields");
+  });
+});
+
 describe("events", () => {
   it("logs every state change, newest first, with filters and a cursor", async () => {
     const published = await call("POST", `/v2/publish/${ok.url}/e`);

@@ -1,0 +1,190 @@
+// End-to-end throughput and latency of @stashkit/dev-server, beside the raw loopback request
+// rate of a bare node:http server measured in the same run (the ceiling for one process).
+//
+//  1. baseline: autocannon against a bare node:http echo server (keep-alive, fixed connections).
+//  2. throughput: publish N messages with our Client's batch (chunks of 100, retries 0) to a
+//     node:http destination that verifies every signature with our Receiver; deliveries/s is
+//     N over the time from the first publish to the N-th verified delivery.
+//  3. latency: offered load of RATE msg/s for SECONDS s (a batch of RATE/100 every 10 ms, each
+//     body stamped with its send time); publish→verified-delivery p50/p99/max.
+//
+// Everything shares one process (dev server, producer, destination, load generator), so the
+// figures are for a single core's event loop, which is how `stashkit dev` runs.
+// Targets on the 2-core CI box: ≥ 3,000 deliveries/s, p99 < 50 ms at 1,000 msg/s.
+//
+// Run: node --import tsx bench/devserver.bench.ts [messages=10000] [rate=1000] [seconds=5]
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import autocannon from "autocannon";
+import { Client, Receiver } from "@stashkit/core";
+import type { BatchEntry } from "@stashkit/core";
+import { startDevServer } from "@stashkit/dev-server";
+
+const MESSAGES = Number(process.argv[2] ?? 10_000);
+const RATE = Number(process.argv[3] ?? 1000);
+const SECONDS = Number(process.argv[4] ?? 5);
+const CHUNK = 100;
+const PUBLISHERS = 4;
+const BASELINE_SECONDS = 3;
+const DEADLINE_MS = 60_000;
+
+interface Sink {
+  url: string;
+  delivered: number;
+  failedVerification: number;
+  latencies: number[];
+  /** Resolves when `delivered` reaches `count`. */
+  until(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function listen(server: http.Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** The destination: verifies each delivery with our Receiver and records its latency. */
+async function startSink(receiver: Receiver): Promise<Sink> {
+  let waiter: { count: number; resolve: () => void } | undefined;
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks);
+      try {
+        await receiver.verify({ signature: String(req.headers["upstash-signature"]), body, url: `${sink.url}${req.url}` });
+      } catch {
+        sink.failedVerification += 1;
+        res.writeHead(401).end();
+        return;
+      }
+      const sent = (JSON.parse(body.toString()) as { t?: number }).t;
+      if (sent !== undefined) sink.latencies.push(performance.now() - sent);
+      sink.delivered += 1;
+      res.writeHead(200).end();
+      if (waiter !== undefined && sink.delivered >= waiter.count) waiter.resolve();
+    });
+  });
+  const sink: Sink = {
+    url: await listen(server),
+    delivered: 0,
+    failedVerification: 0,
+    latencies: [],
+    until(count) {
+      if (sink.delivered >= count) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${sink.delivered}/${count} delivered in time`)), DEADLINE_MS);
+        waiter = { count, resolve: () => (clearTimeout(timer), resolve()) };
+      });
+    },
+    close: () => closeServer(server),
+  };
+  return sink;
+}
+
+async function baseline(): Promise<number> {
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200).end("ok"));
+  });
+  const url = await listen(server);
+  const result = await autocannon({ url, connections: 32, duration: BASELINE_SECONDS, method: "POST", body: '{"n":1}' });
+  await closeServer(server);
+  return result.requests.average;
+}
+
+function entry(destination: string, n: number, stamp: boolean): BatchEntry {
+  return { destination, body: stamp ? JSON.stringify({ n, t: performance.now() }) : `{"n":${n}}`, contentType: "application/json", retries: 0 };
+}
+
+async function throughput(client: Client, sink: Sink): Promise<number> {
+  const destination = `${sink.url}/throughput`;
+  const start = performance.now();
+  let next = 0;
+  const publisher = async () => {
+    while (next < MESSAGES) {
+      const from = next;
+      next = Math.min(MESSAGES, next + CHUNK);
+      const entries: BatchEntry[] = [];
+      for (let n = from; n < next; n++) entries.push(entry(destination, n, false));
+      await client.batch(entries);
+    }
+  };
+  await Promise.all(Array.from({ length: PUBLISHERS }, publisher));
+  await sink.until(MESSAGES);
+  return (MESSAGES / (performance.now() - start)) * 1000;
+}
+
+async function latency(client: Client, sink: Sink): Promise<{ offered: number; p50: number; p99: number; max: number }> {
+  const destination = `${sink.url}/latency`;
+  const perTick = Math.max(1, Math.round(RATE / 100));
+  const ticks = SECONDS * 100;
+  const base = sink.delivered;
+  sink.latencies.length = 0;
+  const start = performance.now();
+  const inFlight: Promise<unknown>[] = [];
+  for (let tick = 0; tick < ticks; tick++) {
+    const due = start + tick * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const entries: BatchEntry[] = [];
+    for (let i = 0; i < perTick; i++) entries.push(entry(destination, tick * perTick + i, true));
+    inFlight.push(client.batch(entries));
+  }
+  await Promise.all(inFlight);
+  const offered = ((ticks * perTick) / (performance.now() - start)) * 1000;
+  await sink.until(base + ticks * perTick);
+  const sorted = [...sink.latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { offered, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
+}
+
+async function main(): Promise<void> {
+  const guard = setTimeout(() => {
+    console.error("benchmark exceeded its time budget");
+    process.exit(1);
+  }, 3 * DEADLINE_MS);
+  guard.unref();
+
+  const raw = await baseline();
+  const dev = await startDevServer({ port: 0 });
+  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
+  const sink = await startSink(receiver);
+  const client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
+  try {
+    // Warm-up: JIT, sockets and key import, not counted.
+    await client.batch(Array.from({ length: CHUNK }, (_, n) => entry(`${sink.url}/warmup`, n, false)));
+    await sink.until(CHUNK);
+    const warm = sink.delivered;
+    sink.delivered = 0;
+    const rate = await throughput(client, sink);
+    const lat = await latency(client, sink);
+    const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+    console.log(`bare node:http loopback (autocannon, 32 conns): ${fmt(raw)} req/s  (baseline)`);
+    console.log(
+      `dev server end to end (batch ${CHUNK}, ${fmt(MESSAGES)} msgs, verified): ${fmt(rate)} deliveries/s  ` +
+        `(${(rate / raw).toFixed(2)}× baseline; target ≥ 3,000)`,
+    );
+    console.log(
+      `publish→delivery latency at ${fmt(lat.offered)} msg/s offered for ${SECONDS} s: ` +
+        `p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms  (target p99 < 50 ms)`,
+    );
+    if (sink.failedVerification > 0) throw new Error(`${sink.failedVerification} deliveries failed verification`);
+    void warm;
+  } finally {
+    await dev.close();
+    await sink.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -8,14 +8,18 @@
 //  3. latency: offered load of RATE msg/s for SECONDS s (a batch of RATE/100 every 10 ms, each
 //     body stamped with its send time); publish→verified-delivery p50/p99/max.
 //
-// Everything shares one process (dev server, producer, destination, load generator), so the
-// figures are for a single core's event loop, which is how `stashkit dev` runs.
+// Two layouts: `stashkit dev` in its own process (as users run it; producer and destination
+// share the bench process), and `startDevServer` embedded in the bench process (as tests use
+// it; everything on one event loop). DEVSERVER_BENCH_ONLY=cli|embedded runs one of them;
+// DEVSERVER_BENCH_PROF=<dir> writes a CPU profile of the `stashkit dev` process there.
 // Targets on the 2-core CI box: ≥ 3,000 deliveries/s, p99 < 50 ms at 1,000 msg/s.
 //
 // Run: node --import tsx bench/devserver.bench.ts [messages=10000] [rate=1000] [seconds=5]
+import { spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { Client, Receiver } from "@stashkit/core";
 import type { BatchEntry } from "@stashkit/core";
@@ -146,42 +150,89 @@ async function latency(client: Client, sink: Sink): Promise<{ offered: number; p
   return { offered, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
 }
 
+interface Target {
+  url: string;
+  token: string;
+  currentSigningKey: string;
+  nextSigningKey: string;
+  close(): Promise<void>;
+}
+
+async function embedded(): Promise<Target> {
+  const dev = await startDevServer({ port: 0 });
+  return { ...dev, url: dev.url, token: dev.token, currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey, close: () => dev.close() };
+}
+
+/** `stashkit dev --port 0 --quiet` in its own process, as users run it. */
+async function cli(): Promise<Target> {
+  const cliPath = fileURLToPath(new URL("../packages/dev-server/src/cli.ts", import.meta.url));
+  const profile = process.env["DEVSERVER_BENCH_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["DEVSERVER_BENCH_PROF"]}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", cliPath, "dev", "--port", "0", "--quiet"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  const values = await new Promise<Record<string, string>>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`stashkit dev exited with ${code}`)));
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = Object.fromEntries([...out.matchAll(/^(QSTASH_\w+)="([^"]*)"$/gm)].map((m) => [m[1]!, m[2]!]));
+      if (found["QSTASH_NEXT_SIGNING_KEY"] !== undefined) resolve(found);
+    });
+  });
+  child.removeAllListeners("exit");
+  return {
+    url: values["QSTASH_URL"]!,
+    token: values["QSTASH_TOKEN"]!,
+    currentSigningKey: values["QSTASH_CURRENT_SIGNING_KEY"]!,
+    nextSigningKey: values["QSTASH_NEXT_SIGNING_KEY"]!,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function scenario(label: string, start: () => Promise<Target>, raw: number): Promise<void> {
+  const dev = await start();
+  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
+  const sink = await startSink(receiver);
+  const client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
+  try {
+    // Warm-up (JIT, sockets, key import), not counted.
+    await client.batch(Array.from({ length: CHUNK }, (_, n) => entry(`${sink.url}/warmup`, n, false)));
+    await sink.until(CHUNK);
+    sink.delivered = 0;
+    const rate = await throughput(client, sink);
+    const lat = await latency(client, sink);
+    console.log(
+      `${label}: ${fmt(rate)} deliveries/s (batch ${CHUNK}, ${fmt(MESSAGES)} msgs, verified; ` +
+        `${(rate / raw).toFixed(2)}x baseline; target >= 3,000)`,
+    );
+    console.log(
+      `${label}: latency at ${fmt(lat.offered)} msg/s offered for ${SECONDS} s: ` +
+        `p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms (target p99 < 50 ms)`,
+    );
+    if (sink.failedVerification > 0) throw new Error(`${sink.failedVerification} deliveries failed verification`);
+  } finally {
+    await dev.close();
+    await sink.close();
+  }
+}
+
 async function main(): Promise<void> {
   const guard = setTimeout(() => {
     console.error("benchmark exceeded its time budget");
     process.exit(1);
   }, 3 * DEADLINE_MS);
   guard.unref();
-
+  const only = process.env["DEVSERVER_BENCH_ONLY"];
   const raw = await baseline();
-  const dev = await startDevServer({ port: 0 });
-  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
-  const sink = await startSink(receiver);
-  const client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
-  try {
-    // Warm-up: JIT, sockets and key import, not counted.
-    await client.batch(Array.from({ length: CHUNK }, (_, n) => entry(`${sink.url}/warmup`, n, false)));
-    await sink.until(CHUNK);
-    const warm = sink.delivered;
-    sink.delivered = 0;
-    const rate = await throughput(client, sink);
-    const lat = await latency(client, sink);
-    const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-    console.log(`bare node:http loopback (autocannon, 32 conns): ${fmt(raw)} req/s  (baseline)`);
-    console.log(
-      `dev server end to end (batch ${CHUNK}, ${fmt(MESSAGES)} msgs, verified): ${fmt(rate)} deliveries/s  ` +
-        `(${(rate / raw).toFixed(2)}× baseline; target ≥ 3,000)`,
-    );
-    console.log(
-      `publish→delivery latency at ${fmt(lat.offered)} msg/s offered for ${SECONDS} s: ` +
-        `p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms  (target p99 < 50 ms)`,
-    );
-    if (sink.failedVerification > 0) throw new Error(`${sink.failedVerification} deliveries failed verification`);
-    void warm;
-  } finally {
-    await dev.close();
-    await sink.close();
-  }
+  console.log(`bare node:http loopback (autocannon, 32 connections, ${BASELINE_SECONDS} s): ${fmt(raw)} req/s (baseline)`);
+  if (only !== "embedded") await scenario("stashkit dev (own process)", cli, raw);
+  if (only !== "cli") await scenario("startDevServer (embedded, one process)", embedded, raw);
 }
 
 main().catch((error: unknown) => {

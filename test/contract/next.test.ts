@@ -4,23 +4,36 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signDelivery } from "@stashkit/core/testing";
+import { startDevServer } from "@stashkit/dev-server";
+import type { DevServer } from "@stashkit/dev-server";
 import { buildNextApp, nextAppDir, startNextApp } from "../next-server.js";
 import type { NextServer } from "../next-server.js";
 import { runContractSuite } from "./contractSuite.js";
 import { CONTRACT_KEYS, CONTRACT_PATHS } from "./definitions.js";
 
 let server: NextServer | undefined;
+let dev: DevServer | undefined;
 
 beforeAll(async () => {
   const build = await buildNextApp();
   console.info(`[next.test] next build took ${(build.ms / 1000).toFixed(1)} s`);
-  // The public origin the suite signs for; the app passes it as `publicBaseUrl`
-  // because `next start` reports request.url as http://localhost:<port>/….
-  server = await startNextApp((url) => ({ STASHKIT_APP_URL: url }));
+  // The app's own routes read their keys from the environment; the dev server's are the
+  // published defaults. The contract routes carry the suite's keys on their definitions.
+  dev = await startDevServer({ port: 0, defaultRetryDelay: () => 100 });
+  const qstash = {
+    QSTASH_URL: dev.url,
+    QSTASH_TOKEN: dev.token,
+    QSTASH_CURRENT_SIGNING_KEY: dev.currentSigningKey,
+    QSTASH_NEXT_SIGNING_KEY: dev.nextSigningKey,
+  };
+  // STASHKIT_APP_URL is the public origin deliveries are signed for; the app passes it as
+  // `publicBaseUrl` because `next start` reports request.url as http://localhost:<port>/….
+  server = await startNextApp((url) => ({ ...qstash, STASHKIT_APP_URL: url }));
 });
 
 afterAll(async () => {
   await server?.close();
+  await dev?.close();
 });
 
 const origin = () => {
@@ -62,5 +75,32 @@ describe("Next specifics", () => {
   it("GET is not a delivery: App Router answers 405", async () => {
     const response = await fetch(`${origin()}${CONTRACT_PATHS.destination}`);
     expect(response.status).toBe(405);
+  });
+});
+
+describe("the example app end to end, through the dev server", () => {
+  it("client.send from a route publishes; the destination and its callback run in Next", async () => {
+    const response = await fetch(`${origin()}/api/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ada@example.com", name: "Ada" }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ queued: expect.any(String) });
+    await expect.poll(() => server?.output(), { timeout: 15_000, interval: 100 }).toContain(
+      "welcome email to ada@example.com answered 200",
+    );
+    expect(server?.output()).toMatch(/welcome email to ada@example.com \(message \S+, attempt 1\)/);
+  });
+
+  it("the producer refuses a payload that fails the destination's schema before publishing", async () => {
+    const response = await fetch(`${origin()}/api/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "not an email", name: "" }),
+    });
+    expect(response.status).toBe(400);
+    const { issues } = (await response.json()) as { issues: { path: string }[] };
+    expect(issues.map((issue) => issue.path).sort()).toEqual(["name", "to"]);
   });
 });

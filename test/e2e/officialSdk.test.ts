@@ -419,3 +419,90 @@ describe("official SDK: messages, queues, DLQ, logs and keys", () => {
     ).resolves.toBe(true);
   });
 });
+
+describe("official SDK: delivery details", () => {
+  it("keeps the destination's own query string and signs the full URL", async () => {
+    const url = `${dest.url}/query/dest?a=1&b=two`;
+    await client.publish({ url, body: "q" });
+    const [delivery, ...more] = await settled("/query/dest", 1);
+    expect(more).toHaveLength(0);
+    expect(delivery!.url).toBe(url);
+    expect(delivery!.signatureValid).toBe(true);
+  });
+
+  it("a GET delivery of an empty message has an empty body", async () => {
+    await client.publish({ url: `${dest.url}/get/empty`, method: "GET" });
+    const [delivery] = await settled("/get/empty", 1);
+    expect(delivery!.method).toBe("GET");
+    expect(delivery!.body.length).toBe(0);
+    expect(delivery!.signatureValid).toBe(true);
+  });
+
+  it("queue parallelism 2 keeps at most two deliveries in flight", async () => {
+    const queue = client.queue({ queueName: "e2e-par2" });
+    await queue.upsert({ parallelism: 2 });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    dest.route("/par2", () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => (inFlight -= 1), 40);
+      return { status: 200, delayMs: 40 };
+    });
+    for (let n = 0; n < 6; n++) await queue.enqueue({ url: `${dest.url}/par2`, body: String(n) });
+    expect(await settled("/par2", 6)).toHaveLength(6);
+    expect(maxInFlight).toBe(2);
+  });
+
+  it("flow control parallelism 1 serialises deliveries sharing a key", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    dest.route("/flow", () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      setTimeout(() => (inFlight -= 1), 30);
+      return { status: 200, delayMs: 30 };
+    });
+    for (let n = 0; n < 4; n++) {
+      await client.publish({ url: `${dest.url}/flow`, body: String(n), flowControl: { key: "e2e-flow", parallelism: 1 } });
+    }
+    expect(await settled("/flow", 4)).toHaveLength(4);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it("Retry-After as an HTTP date is honoured", async () => {
+    dest.route("/retry/date", (_d, attempt) =>
+      attempt === 0 ? { status: 429, headers: { "Retry-After": new Date(Date.now() + 2000).toUTCString() } } : { status: 200 },
+    );
+    await client.publish({ url: `${dest.url}/retry/date`, body: "x", retries: 2, retryDelay: "10" });
+    const deliveries = await settled("/retry/date", 2, 5000);
+    expect(deliveries).toHaveLength(2);
+    // The date has one-second resolution, so the wait is between 1 and 2 seconds.
+    expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it("callback-only forwarded headers reach the callback, not the destination; the report names the URL group", async () => {
+    await client.urlGroups.addEndpoints({ name: "e2e-cbgroup", endpoints: [{ name: "only", url: `${dest.url}/cbgroup/ep` }] });
+    await client.publish({
+      urlGroup: "e2e-cbgroup",
+      body: "g",
+      callback: `${dest.url}/cbgroup/cb`,
+      headers: { "Upstash-Callback-Forward-X-Cb-Secret": "s3cret" },
+    });
+    const [callback] = await settled("/cbgroup/cb", 1);
+    expect(callback!.headers["x-cb-secret"]).toBe("s3cret");
+    expect(dest.at("/cbgroup/ep")[0]!.headers["x-cb-secret"]).toBeUndefined();
+    expect(decodeReport(callback!).raw).toMatchObject({ topicName: "e2e-cbgroup", endpointName: "only" });
+  });
+
+  it("labels are kept on DLQ entries and filter them", async () => {
+    dest.route("/labelled", () => ({ status: 500 }));
+    await client.publish({ url: `${dest.url}/labelled`, body: "l", retries: 0, label: "e2e-label" });
+    const entries = await waitFor(async () => {
+      const { messages } = await client.dlq.listMessages({ filter: { label: "e2e-label" } });
+      return messages.length > 0 && messages;
+    });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.url).toBe(`${dest.url}/labelled`);
+  });
+});

@@ -86,7 +86,7 @@ export async function startRecordingDestination(verify: Verifier): Promise<Recor
     }
     const attempt = deliveries.filter((d) => d.path === path).length;
     deliveries.push(delivery);
-    const reply = (routes.get(path) ?? (() => ({ status: 200, body: "ok" })))(delivery, attempt);
+    const reply: Reply = (routes.get(path) ?? okReply)(delivery, attempt);
     if (reply === "destroy") return void req.socket.destroy();
     if (reply === "hang") return;
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
@@ -109,6 +109,10 @@ export async function startRecordingDestination(verify: Verifier): Promise<Recor
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function okReply(): Reply {
+  return { status: 200, body: "ok" };
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

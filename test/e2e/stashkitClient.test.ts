@@ -36,17 +36,30 @@ async function dlqFor(url: string) {
   return (await client.dlq.list({ filter: { url } })).messages;
 }
 
+/**
+ * An absolute destination URL typed as plain `string`: a template like `${origin}/path` would
+ * otherwise be inferred as a URL-group name and type the publish answer as an array.
+ */
+function urlOf(path: string): string {
+  return `${dest.url}${path}`;
+}
+
+/** A publish to one URL answers one result; narrows the client's URL-or-group union. */
+function one(result: Promise<PublishResult | PublishResult[]>): Promise<PublishResult> {
+  return result as Promise<PublishResult>;
+}
+
 function messageIdOf(result: unknown): string {
   return (result as PublishResult).messageId;
 }
 
 describe("stashkit Client: publishing", () => {
   it("publishJSON delivers once, signed over the exact bytes, with forwarded headers", async () => {
-    const { messageId } = await client.publishJSON({
-      destination: `${dest.url}/sk/json`,
+    const { messageId } = await one(client.publishJSON({
+      destination: urlOf("/sk/json"),
       body: { orderId: 42, note: "héllo" },
       headers: { "X-Tenant": "acme" },
-    });
+    }));
     const deliveries = await settled("/sk/json", 1);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.signatureValid).toBe(true);
@@ -58,7 +71,7 @@ describe("stashkit Client: publishing", () => {
 
   it("publish sends binary bodies byte for byte", async () => {
     const bytes = new Uint8Array([0, 255, 1, 254, 10, 13]);
-    await client.publish({ destination: `${dest.url}/sk/bytes`, body: bytes, contentType: "application/octet-stream" });
+    await one(client.publish({ destination: urlOf("/sk/bytes"), body: bytes, contentType: "application/octet-stream" }));
     const [delivery] = await settled("/sk/bytes", 1);
     expect([...delivery!.body]).toEqual([...bytes]);
     expect(delivery!.signatureValid).toBe(true);
@@ -76,7 +89,7 @@ describe("stashkit Client: publishing", () => {
       return n === 1 && delivery.retried === 0 ? { status: 500, delayMs: 15 } : { status: 200, delayMs: 15 };
     });
     for (let n = 0; n < 4; n++) {
-      await client.enqueueJSON({ queueName: "sk-fifo", destination: `${dest.url}/sk/fifo`, body: { n }, retries: 1, retryDelay: "10" });
+      await one(client.enqueueJSON({ queueName: "sk-fifo", destination: urlOf("/sk/fifo"), body: { n }, retries: 1, retryDelay: "10" }));
     }
     const deliveries = await settled("/sk/fifo", 5);
     expect(deliveries.map((d) => (JSON.parse(d.text) as { n: number }).n)).toEqual([0, 1, 1, 2, 3]);
@@ -84,11 +97,38 @@ describe("stashkit Client: publishing", () => {
     expect(deliveries.every((d) => d.signatureValid)).toBe(true);
   });
 
+  it("a parallelism-1 queue waits for the previous message's callback before the next message", async () => {
+    await client.queues.upsert({ queueName: "sk-fifo-cb", parallelism: 1 });
+    dest.route("/sk/fifo-cb/slow-callback", () => ({ status: 200, delayMs: 150 }));
+    await client.enqueue({
+      queueName: "sk-fifo-cb",
+      destination: urlOf("/sk/fifo-cb/first"),
+      body: "1",
+      callback: urlOf("/sk/fifo-cb/slow-callback"),
+    });
+    await client.enqueue({ queueName: "sk-fifo-cb", destination: urlOf("/sk/fifo-cb/second"), body: "2" });
+    const [second] = await settled("/sk/fifo-cb/second", 1);
+    const [callback] = dest.at("/sk/fifo-cb/slow-callback");
+    expect(callback).toBeDefined();
+    // The callback answered 150 ms after it arrived; only then may the second message start.
+    expect(second!.at - callback!.at).toBeGreaterThanOrEqual(140);
+  });
+
+  it("cancelling a message during an attempt lets that attempt finish but stops the retries", async () => {
+    dest.route("/sk/cancel-inflight", () => ({ status: 500, delayMs: 300 }));
+    const { messageId } = await one(client.publish({ destination: urlOf("/sk/cancel-inflight"), body: "x", retries: 3, retryDelay: "10" }));
+    await dest.waitFor("/sk/cancel-inflight", 1);
+    await client.messages.cancel(messageId);
+    await sleep(300 + SETTLE_MS);
+    expect(dest.at("/sk/cancel-inflight")).toHaveLength(1);
+    expect(await dlqFor(urlOf("/sk/cancel-inflight"))).toHaveLength(0);
+  });
+
   it("batch publishes every entry once and answers in request order", async () => {
     const results = await client.batch([
-      { destination: `${dest.url}/sk/batch/a`, body: "a" },
-      { destination: `${dest.url}/sk/batch/b`, body: { b: true } },
-      { destination: `${dest.url}/sk/batch/c`, body: "c", queueName: "sk-batch" },
+      { destination: urlOf("/sk/batch/a"), body: "a" },
+      { destination: urlOf("/sk/batch/b"), body: { b: true } },
+      { destination: urlOf("/sk/batch/c"), body: "c", queueName: "sk-batch" },
     ]);
     expect(results).toHaveLength(3);
     for (const [i, path] of ["/sk/batch/a", "/sk/batch/b", "/sk/batch/c"].entries()) {
@@ -101,18 +141,18 @@ describe("stashkit Client: publishing", () => {
   });
 
   it("deduplicationId and contentBasedDeduplication drop repeats", async () => {
-    const first = await client.publish({ destination: `${dest.url}/sk/dedup`, body: "1", deduplicationId: "sk-1" });
-    const again = await client.publish({ destination: `${dest.url}/sk/dedup`, body: "2", deduplicationId: "sk-1" });
+    const first = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "1", deduplicationId: "sk-1" }));
+    const again = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "2", deduplicationId: "sk-1" }));
     expect(again).toMatchObject({ messageId: first.messageId, deduplicated: true });
-    const c1 = await client.publish({ destination: `${dest.url}/sk/dedup`, body: "c", contentBasedDeduplication: true });
-    const c2 = await client.publish({ destination: `${dest.url}/sk/dedup`, body: "c", contentBasedDeduplication: true });
+    const c1 = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "c", contentBasedDeduplication: true }));
+    const c2 = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "c", contentBasedDeduplication: true }));
     expect(c2).toMatchObject({ messageId: c1.messageId, deduplicated: true });
     expect((await settled("/sk/dedup", 2)).map((d) => d.text).sort()).toEqual(["1", "c"]);
   });
 
   it("delay holds the first attempt back", async () => {
     const start = Date.now();
-    await client.publish({ destination: `${dest.url}/sk/delay`, body: "x", delay: "1s" });
+    await one(client.publish({ destination: urlOf("/sk/delay"), body: "x", delay: "1s" }));
     const [delivery] = await settled("/sk/delay", 1);
     expect(delivery!.at - start).toBeGreaterThanOrEqual(990);
   });
@@ -122,14 +162,14 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
   it("exactly 1 + retries attempts, a DLQ entry, per-attempt callbacks and one failure callback", async () => {
     const url = `${dest.url}/sk/fail`;
     dest.route("/sk/fail", () => ({ status: 500, body: "nope" }));
-    const { messageId } = await client.publish({
+    const { messageId } = await one(client.publish({
       destination: url,
       body: "job",
       retries: 2,
       retryDelay: "10",
       callback: `${dest.url}/sk/fail-cb`,
       failureCallback: { url: `${dest.url}/sk/fail-fcb`, retries: 0 },
-    });
+    }));
     const [failure] = await settled("/sk/fail-fcb", 1);
     await dest.waitFor("/sk/fail-cb", 3);
     await sleep(SETTLE_MS);
@@ -148,7 +188,7 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
 
   it("a success callback is signed for its own URL and carries the response", async () => {
     dest.route("/sk/ok", () => ({ status: 201, headers: { "content-type": "text/plain" }, body: "done" }));
-    const { messageId } = await client.publishJSON({ destination: `${dest.url}/sk/ok`, body: { a: 1 }, callback: `${dest.url}/sk/ok-cb` });
+    const { messageId } = await one(client.publishJSON({ destination: urlOf("/sk/ok"), body: { a: 1 }, callback: `${dest.url}/sk/ok-cb` }));
     const [callback, ...more] = await settled("/sk/ok-cb", 1);
     expect(more).toHaveLength(0);
     expect(callback!.signatureValid).toBe(true);
@@ -159,8 +199,8 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
     const url = `${dest.url}/sk/dlq`;
     let healthy = false;
     dest.route("/sk/dlq", () => (healthy ? { status: 200 } : { status: 503 }));
-    await client.publish({ destination: url, body: "keep", retries: 0 });
-    await client.publish({ destination: url, body: "drop", retries: 0 });
+    await one(client.publish({ destination: url, body: "keep", retries: 0 }));
+    await one(client.publish({ destination: url, body: "drop", retries: 0 }));
     const entries = await waitFor(async () => {
       const list = await dlqFor(url);
       return list.length === 2 && list;
@@ -177,7 +217,7 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
 
   it("a closed port is attempted 1 + retries times (events) and dead-lettered once", async () => {
     const url = `${await closedPortUrl()}/sk/down`;
-    const { messageId } = await client.publish({ destination: url, body: "x", retries: 1, retryDelay: "10" });
+    const { messageId } = await one(client.publish({ destination: url, body: "x", retries: 1, retryDelay: "10" }));
     await waitFor(async () => (await dlqFor(url)).length > 0);
     await sleep(SETTLE_MS);
     expect(await dlqFor(url)).toHaveLength(1);
@@ -209,7 +249,7 @@ describe("stashkit Client: management", () => {
 
   it("schedules: create, get, list, pause, resume, fire through the test hook, delete", async () => {
     const { scheduleId } = await client.schedules.create({
-      destination: `${dest.url}/sk/sched`,
+      destination: urlOf("/sk/sched"),
       cron: "0 0 1 1 *",
       body: { tick: true },
       scheduleId: "sk-yearly",
@@ -233,7 +273,7 @@ describe("stashkit Client: management", () => {
   it("queues: upsert, get, list, pause, resume, delete", async () => {
     await client.queues.upsert({ queueName: "sk-q", parallelism: 3, paused: true });
     expect(await client.queues.get("sk-q")).toMatchObject({ name: "sk-q", parallelism: 3, paused: true });
-    await client.enqueue({ queueName: "sk-q", destination: `${dest.url}/sk/q`, body: "held" });
+    await one(client.enqueue({ queueName: "sk-q", destination: urlOf("/sk/q"), body: "held" }));
     await sleep(SETTLE_MS);
     expect(dest.at("/sk/q")).toHaveLength(0);
     expect((await client.queues.list()).find((q) => q.name === "sk-q")?.lag).toBe(1);
@@ -246,11 +286,11 @@ describe("stashkit Client: management", () => {
   });
 
   it("messages: get a delayed message, cancel it, and nothing is delivered", async () => {
-    const { messageId } = await client.publish({ destination: `${dest.url}/sk/cancel`, body: "x", delay: "1m" });
+    const { messageId } = await one(client.publish({ destination: urlOf("/sk/cancel"), body: "x", delay: "1m" }));
     expect(await client.messages.get(messageId)).toMatchObject({ messageId, url: `${dest.url}/sk/cancel` });
     await client.messages.cancel(messageId);
     await expect(client.messages.get(messageId)).rejects.toMatchObject({ status: 404 });
-    const bulk = await client.publish({ destination: `${dest.url}/sk/cancel`, body: "y", delay: "1m" });
+    const bulk = await one(client.publish({ destination: urlOf("/sk/cancel"), body: "y", delay: "1m" }));
     const { cancelled } = await client.messages.cancelMany({ ids: [bulk.messageId] });
     expect(cancelled).toBe(1);
     await sleep(SETTLE_MS);
@@ -258,7 +298,7 @@ describe("stashkit Client: management", () => {
   });
 
   it("events: the log of a delivered message, filtered by state", async () => {
-    const { messageId } = await client.publish({ destination: `${dest.url}/sk/events`, body: "x" });
+    const { messageId } = await one(client.publish({ destination: urlOf("/sk/events"), body: "x" }));
     await dest.waitFor("/sk/events", 1);
     const events = await waitFor(async () => {
       const page = await client.events.list({ messageIds: [messageId] });
@@ -282,7 +322,7 @@ describe("stashkit Client: management", () => {
       const oldPair = new Receiver({ currentSigningKey: before.current, nextSigningKey: before.next });
       const target = await startRecordingDestination(({ signature, body, url }) => oldPair.verify({ signature, body, url }));
       try {
-        await local.publish({ destination: `${target.url}/rotated`, body: "r" });
+        await one(local.publish({ destination: `${target.url}/rotated`, body: "r" }));
         const [delivery] = await target.waitFor("/rotated", 1);
         expect(delivery!.signatureValid).toBe(true);
       } finally {

@@ -84,6 +84,12 @@ describe("defineCallback / defineFailureCallback", () => {
     }
   });
 
+  it("names source-body fields under sourceBody in the 489 issues", async () => {
+    const onDelivered = defineCallback({ path: "/api/cb", destination: sendEmail, ...keys, handler: () => undefined });
+    const response = await deliver(onDelivered, report({ sourceBody: b64('{"to":5}') }));
+    expect((await response.json()).issues).toEqual([{ path: "sourceBody.to", message: expect.any(String) }]);
+  });
+
   it("verifies the signature like any delivery", async () => {
     const onDelivered = defineCallback({ path: "/api/cb", ...keys, handler: () => undefined });
     const response = await onDelivered.handle(new Request(url, { method: "POST", body: report() }));

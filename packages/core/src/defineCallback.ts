@@ -133,5 +133,12 @@ async function sourcePayloadOf(callback: CallbackPayload, destination: AnyDestin
     if (!destination) return undefined;
     throw new PayloadValidationError([{ path: "sourceBody", message: "is not valid JSON" }], "source body is not valid JSON");
   }
-  return destination ? validatePayload(destination.schema, value) : value;
+  if (!destination) return value;
+  try {
+    return await validatePayload(destination.schema, value);
+  } catch (error) {
+    if (!(error instanceof PayloadValidationError)) throw error;
+    const issues = error.issues.map((i) => ({ path: i.path ? `sourceBody.${i.path}` : "sourceBody", message: i.message }));
+    throw new PayloadValidationError(issues, "source body does not match the destination's schema");
+  }
 }

@@ -60,6 +60,19 @@ describe("defineDestination", () => {
     expect(await response.text()).toBe("");
   });
 
+  it("passes a returned Response through: status, headers and body", async () => {
+    const definition = defineDestination({
+      path: "/api/hook",
+      schema,
+      ...keys,
+      handler: () => new Response("queued", { status: 202, headers: { "x-job": "7" } }),
+    });
+    const response = await definition.handle(await signed('{"to":"a","count":1}'));
+    expect(response.status).toBe(202);
+    expect(response.headers.get("x-job")).toBe("7");
+    expect(await response.text()).toBe("queued");
+  });
+
   it("accepts any Standard Schema, including an async one", async () => {
     const evenOnly: StandardSchemaV1<number, number> = {
       "~standard": {

@@ -3,6 +3,7 @@ import { createDeliveryHandlers } from "./handleDelivery.js";
 import type { DeliveryHandlers, DeliveryRequestView, HandlerOptions, VerifiedInput } from "./handleDelivery.js";
 import type { Delivery } from "./parseDelivery.js";
 import { validatePayload } from "./validatePayload.js";
+import type { PublishOptions } from "./buildPublishRequest.js";
 import { InvalidOptionError } from "./errors.js";
 
 /** A callback URL with its own delivery settings. */
@@ -24,32 +25,14 @@ export interface CallbackTargetOptions {
 /** A path/URL, or a callback definition (`defineCallback`) or target options. */
 export type CallbackTarget = string | CallbackTargetOptions;
 
-/** Flow-control settings (see the QStash docs). */
-export interface FlowControlDefaults {
-  readonly key: string;
-  readonly parallelism?: number;
-  readonly rate?: number;
-  readonly period?: string | number;
-}
+/** Flow-control settings, as in `PublishOptions`. */
+export type FlowControlDefaults = NonNullable<PublishOptions["flowControl"]>;
 
 /** Publish settings declared once on the destination; `send` options override them. */
-export interface DestinationDefaults {
-  /** Retries after the first attempt. @default QStash's (3) */
-  readonly retries?: number;
-  /** Per-attempt timeout, `"30s"` or seconds. */
-  readonly timeout?: string | number;
-  /** Retry-delay expression, e.g. `"pow(2, retried) * 1000"`. */
-  readonly retryDelay?: string;
-  /** Delay before the first attempt, `"10m"` or seconds. */
-  readonly delay?: string | number;
+export interface DestinationDefaults
+  extends Pick<PublishOptions, "retries" | "timeout" | "retryDelay" | "delay" | "flowControl" | "label" | "headers"> {
   /** Enqueue through this queue instead of publishing. */
   readonly queueName?: string;
-  /** Flow control for this destination. */
-  readonly flowControl?: FlowControlDefaults;
-  /** Log/DLQ label. */
-  readonly label?: string;
-  /** Headers forwarded to the destination. */
-  readonly headers?: Readonly<Record<string, string>>;
   /** Success callback: a path (resolved against the app URL), an absolute URL or a callback definition. */
   readonly callback?: CallbackTarget;
   /** Failure callback: a path, an absolute URL or a failure-callback definition. */
@@ -101,7 +84,10 @@ export interface DestinationConfig<S extends StandardSchemaV1, Result> extends D
   readonly path: string;
   /** Any Standard Schema (zod 4, valibot, arktype…). */
   readonly schema: S;
-  /** Runs once per verified, valid delivery; its return value is sent back as JSON. */
+  /**
+   * Runs once per verified, valid delivery. Its return value is sent back as
+   * JSON with 200 (empty for `undefined`); a returned `Response` is passed through.
+   */
   readonly handler: (context: DestinationContext<StandardSchemaV1.InferOutput<S>>) => Result | Promise<Result>;
 }
 

@@ -93,7 +93,8 @@ export async function handleDelivery(
     const body = raw.body instanceof Uint8Array ? checkSize(raw.body, limit) : await readBody(raw.body, limit);
     const url = resolveRequestUrl(raw, options);
     await verify(raw, body, url, options);
-    return success(await step(new Verified(raw, new RequestView(raw, body, url))));
+    const result = await step(new Verified(raw, new RequestView(raw, body, url)));
+    return isResponse(result) ? await fromResponse(result) : success(result);
   } catch (error) {
     const response = errorToResponse(error);
     if (response.status >= 500) report(options, error);
@@ -197,6 +198,20 @@ function decodeValue(request: DeliveryRequestView): unknown {
 function success(result: unknown): RawDeliveryResponse {
   if (result === undefined) return { status: 200, headers: {}, body: "" };
   return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(result) };
+}
+
+// A returned Response is passed through (custom status, headers, non-JSON body);
+// without this it would serialise as "{}".
+function isResponse(result: unknown): result is Response {
+  return typeof Response !== "undefined" && result instanceof Response;
+}
+
+async function fromResponse(result: Response): Promise<RawDeliveryResponse> {
+  const headers: Record<string, string> = {};
+  result.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: result.status, headers, body: await result.text() };
 }
 
 function report(options: HandlerOptions, error: unknown): void {

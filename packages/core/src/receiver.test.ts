@@ -85,6 +85,14 @@ describe.each(implementations)("Receiver (%s path)", (implementation) => {
     await expect(receiver.verify(at({ signature, body: view }))).resolves.toBe(true);
   });
 
+  it("accepts bodies from another realm (vm context)", async () => {
+    const { runInNewContext } = process.getBuiltinModule("node:vm");
+    const bytes = runInNewContext("new TextEncoder().encode(body)", { body: BODY, TextEncoder }) as Uint8Array;
+    const buffer = runInNewContext("new Uint8Array([...bytes]).buffer", { bytes }) as ArrayBuffer;
+    expect(buffer instanceof ArrayBuffer).toBe(false);
+    await expect(receiver.verify(at({ body: buffer }))).resolves.toBe(true);
+  });
+
   it("rejects with SignatureError for non-object requests, never another error", async () => {
     for (const bad of [undefined, null, "token", 42, []]) {
       const error = await receiver.verify(bad as unknown as VerifyRequest).catch((e: unknown) => e);

@@ -279,7 +279,10 @@ function pickEngine(implementation: unknown): VerifyEngine {
 
 function toBytes(body: unknown): Bytes {
   if (typeof body === "string" || body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // The tag check also recognises ArrayBuffers from another realm (vm contexts, iframes).
+  if (body instanceof ArrayBuffer || Object.prototype.toString.call(body) === "[object ArrayBuffer]") {
+    return new Uint8Array(body as ArrayBuffer);
+  }
   if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   throw new SignatureError("malformed", "body must be a string, Uint8Array or ArrayBuffer");
 }

@@ -1,4 +1,5 @@
 import type { AnyDestination, CallbackTarget, DestinationDefaults, PayloadOf } from "./defineDestination.js";
+import type { PublishOptions } from "./buildPublishRequest.js";
 import { InvalidOptionError } from "./errors.js";
 import { validatePayload } from "./validatePayload.js";
 
@@ -38,18 +39,14 @@ export function destinationRef<D extends AnyDestination>(path: string, defaults:
 }
 
 /** Per-call options of `client.send`: the destination's defaults, overridable, plus publish extras. */
-export interface SendOptions extends DestinationDefaults {
+export interface SendOptions
+  extends DestinationDefaults,
+    Pick<PublishOptions, "deduplicationId" | "contentBasedDeduplication" | "notBefore" | "redact"> {
   /**
    * Public base URL of the app that hosts the destination, e.g. `https://app.example.com`.
    * @default the client's `appUrl` option, else `process.env.STASHKIT_APP_URL`
    */
   readonly appUrl?: string;
-  /** Deduplication id. */
-  readonly deduplicationId?: string;
-  /** Derive the deduplication id from the content. */
-  readonly contentBasedDeduplication?: boolean;
-  /** Earliest delivery, Unix seconds. */
-  readonly notBefore?: number;
   /**
    * Validate the payload with the destination's schema before publishing
    * (only possible when the definition itself, not a ref, is passed).

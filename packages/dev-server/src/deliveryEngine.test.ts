@@ -298,4 +298,24 @@ describe("flow control", () => {
     const requests = await dest.waitFor(4, 5000);
     expect(requests[2]!.at - requests[0]!.at).toBeGreaterThanOrEqual(500);
   });
+
+  it("a paused key keeps accepting but starts nothing until resumed; info endpoints report it", async () => {
+    const dest = await destination();
+    const headers = { "upstash-flow-control-key": "pk", "upstash-flow-control-value": "parallelism=1" };
+    await call("POST", `/v2/publish/${dest.url}/p`, { headers, body: "first" });
+    await dest.waitFor(1);
+    expect((await call("POST", "/v2/flowControl/pk/pause")).status).toBe(200);
+    await call("POST", `/v2/publish/${dest.url}/p`, { headers, body: "second" });
+    await sleep(100);
+    expect(dest.requests).toHaveLength(1);
+    const info = (await call("GET", "/v2/flowControl/pk")).json;
+    expect(info).toMatchObject({ flowControlKey: "pk", isPaused: true, waitListSize: 1, parallelismMax: 1 });
+    expect((await call("GET", "/v2/flowControl?search=p")).json).toHaveLength(1);
+    expect((await call("POST", "/v2/flowControl/pk/pin?parallelism=3")).status).toBe(200);
+    expect((await call("GET", "/v2/flowControl/pk")).json).toMatchObject({ isPinnedParallelism: true, parallelismMax: 3 });
+    await call("POST", "/v2/flowControl/pk/resume");
+    await dest.waitFor(2);
+    expect((await call("GET", "/v2/flowControl/nope")).status).toBe(404);
+    expect((await call("GET", "/v2/globalParallelism")).json).toMatchObject({ parallelismCount: expect.any(Number) });
+  });
 });

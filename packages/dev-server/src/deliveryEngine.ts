@@ -25,6 +25,8 @@ export interface DeliveryEngineOptions {
   maxTimeoutMs: number;
   /** Back-off without `Upstash-Retry-Delay`: ms before the retry after `retried` retries. */
   defaultRetryDelay: (retried: number) => number;
+  /** Receives internal errors; one bad message must not crash the server. */
+  onError?: (error: unknown) => void;
 }
 
 /** Collaborators of the engine. */
@@ -239,7 +241,7 @@ export class DeliveryEngine {
         continue;
       }
       this.#inFlight += 1;
-      void this.#attempt(message);
+      this.#attempt(message).catch((error: unknown) => this.#options.onError?.(error));
     }
   }
 
@@ -261,9 +263,12 @@ export class DeliveryEngine {
       outcome = errorOutcome(error instanceof Error ? error.message : "delivery failed");
     }
     this.#inFlight -= 1;
-    if (message.spec.flowControl !== undefined) this.flow.release(message);
-    if (!this.#closed) this.#afterAttempt(message, outcome);
-    this.#pump();
+    try {
+      if (message.spec.flowControl !== undefined) this.flow.release(message);
+      if (!this.#closed) this.#afterAttempt(message, outcome);
+    } finally {
+      this.#pump();
+    }
   }
 
   #afterAttempt(message: Message, outcome: AttemptOutcome): void {

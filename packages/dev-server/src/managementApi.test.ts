@@ -61,6 +61,14 @@ describe("URL groups", () => {
 });
 
 describe("batch", () => {
+  it("answers a URL-group entry with a nested array", async () => {
+    await call("POST", "/v2/topics/bg/endpoints", { body: JSON.stringify({ endpoints: [{ url: `${ok.url}/1` }, { url: `${ok.url}/2` }] }) });
+    const response = await call("POST", "/v2/batch", { body: JSON.stringify([{ destination: "bg", body: "x" }]) });
+    expect(response.json).toHaveLength(1);
+    expect(response.json[0]).toHaveLength(2);
+    await ok.waitFor(2);
+  });
+
   it("publishes each entry, enqueues entries with a queue, reports bad entries in place", async () => {
     const response = await call("POST", "/v2/batch", {
       headers: { "content-type": "application/json" },

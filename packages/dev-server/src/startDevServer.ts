@@ -163,6 +163,7 @@ function buildContext(options: DevServerOptions, logger: DevServerLogger | undef
       maxConcurrency,
       maxTimeoutMs: options.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS,
       defaultRetryDelay: options.defaultRetryDelay ?? qstashBackoff,
+      onError: (error) => logger?.error("delivery engine error", error),
     },
   );
   const urlGroups = new UrlGroupRegistry(now);

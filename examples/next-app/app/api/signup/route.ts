@@ -4,13 +4,14 @@
 import { Client, PayloadValidationError } from "@stashkit/core";
 import { sendWelcomeEmail } from "@/lib/jobs";
 
-// Created per request: `next build` evaluates this module without QSTASH_TOKEN set.
 export async function POST(request: Request): Promise<Response> {
-  const client = new Client();
   const { email, name } = (await request.json()) as { email: string; name: string };
+  // Created per request: `next build` evaluates this module without QSTASH_TOKEN set.
+  const client = new Client();
   try {
-    // The payload is typed from the destination's schema and validated before publishing.
-    const { messageId } = await client.send(sendWelcomeEmail, { to: email, name }, { delay: "5s" });
+    // The payload type comes from the destination's schema, and is validated before publishing;
+    // the destination's declared retries and callbacks travel with it.
+    const { messageId } = await client.send(sendWelcomeEmail, { to: email, name }, { label: "signup" });
     return Response.json({ queued: messageId }, { status: 202 });
   } catch (error) {
     if (error instanceof PayloadValidationError) return Response.json({ issues: error.issues }, { status: 400 });

@@ -42,6 +42,8 @@ export function createApp(options: CreateAppOptions = {}): { app: Express; event
       currentSigningKey: options.currentSigningKey ?? process.env["QSTASH_CURRENT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.currentSigningKey,
       nextSigningKey: options.nextSigningKey ?? process.env["QSTASH_NEXT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.nextSigningKey,
       ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+      // The demo fails on purpose; one line per 500 instead of a stack trace.
+      onError: (error) => console.warn("[handler error → 500]", error instanceof Error ? error.message : error),
     }),
   );
   // Ordinary routes can parse JSON: stashkit above already read its own raw bodies.

@@ -15,6 +15,7 @@ const client = new Client({
 // The ref carries what the type import cannot: the path and the callbacks to wire.
 const sendEmailRef = destinationRef<typeof sendEmail>("/api/send-email", {
   retries: 2,
+  retryDelay: "1000 * (1 + retried)",
   callback: "/api/on-delivered",
   failureCallback: "/api/on-failed",
 });

@@ -67,10 +67,12 @@ export type ClientEnqueueOptions = ClientPublishOptions & {
 };
 
 /**
- * The answer type for a destination: one result for an `http(s)` URL, an
- * array (one per endpoint) for a URL-group name, either when unknown.
+ * The answer type for a destination: one result for a URL (or `api/...`), an
+ * array (one per endpoint) for a URL-group name, either when unknown. A
+ * URL-group name never contains `/`, so any destination type with a slash,
+ * including template types like `` `${origin}/api/job` ``, is a single result.
  */
-export type PublishResponse<Destination extends string> = Destination extends `http://${string}` | `https://${string}`
+export type PublishResponse<Destination extends string> = Destination extends `${string}/${string}`
   ? PublishResult
   : string extends Destination
     ? PublishResult | PublishResult[]

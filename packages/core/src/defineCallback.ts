@@ -25,6 +25,7 @@ export interface CallbackContext<SourcePayload> {
 
 /** A callback or failure-callback definition. */
 export interface CallbackDefinition<SourcePayload = unknown, Result = unknown> extends DeliveryHandlers {
+  /** Discriminant: a success or a failure callback. */
   readonly kind: "callback" | "failureCallback";
   /** Path the adapters mount it on; usable as a destination's `callback`. */
   readonly path: string;

@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
+import fc from "fast-check";
 import { z } from "zod";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { defineDestination } from "./defineDestination.js";
@@ -127,6 +128,39 @@ describe("defineDestination", () => {
     const body = '{"to":"a", "count":1}';
     const response = await definition.handle(await signed(body, { "x-tenant": "acme" }));
     expect(await response.json()).toEqual({ bytes: body.length, url, text: body, h: "acme" });
+  });
+
+  it("verifies the exact bytes: any JSON, any spacing, any chunking passes; any flipped byte is body_mismatch", async () => {
+    const definition = defineDestination({
+      path: "/api/hook",
+      schema: z.unknown(),
+      ...keys,
+      handler: ({ payload, request }) => ({ payload, bytes: request.body.byteLength }),
+    });
+    const bytesOf = (text: string) => new TextEncoder().encode(text);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.integer({ min: 0, max: 4 }), fc.nat(), fc.nat(), async (value, indent, cut, flip) => {
+        const text = JSON.stringify(value, null, indent);
+        const bytes = bytesOf(text);
+        const signature = await signDelivery({ key: keys.currentSigningKey, url, body: bytes });
+        const headers: Record<string, string> = { "upstash-signature": signature };
+        const at = cut % (bytes.byteLength + 1);
+        async function* chunks() {
+          yield bytes.slice(0, at);
+          yield bytes.slice(at);
+        }
+        const ok = await definition.handleRaw({ method: "POST", url, header: (n) => headers[n], body: chunks() });
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body)).toEqual(JSON.parse(JSON.stringify({ payload: value, bytes: bytes.byteLength })));
+        const tampered = bytes.slice();
+        const index = flip % tampered.byteLength;
+        tampered[index] = (tampered[index] as number) ^ 0x01;
+        const bad = await definition.handleRaw({ method: "POST", url, header: (n) => headers[n], body: tampered });
+        expect(bad.status).toBe(401);
+        expect(JSON.parse(bad.body).reason).toBe("body_mismatch");
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("handleRaw reads chunked bodies and answers without a Response object", async () => {

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { createDeliveryHandlers } from "./handleDelivery.js";
 import type { DeliveryHandlers, DeliveryRequestView, HandlerOptions, VerifiedInput } from "./handleDelivery.js";
 import type { Delivery } from "./parseDelivery.js";
-import { validatePayload } from "./validatePayload.js";
+import { validateNow } from "./validatePayload.js";
 import type { PublishOptions } from "./buildPublishRequest.js";
 import { InvalidOptionError } from "./errors.js";
 
@@ -58,6 +58,7 @@ export interface DestinationContext<Payload> {
  * @typeParam Result - what the handler returns (sent back as JSON)
  */
 export interface DestinationDefinition<Input = unknown, Output = Input, Result = unknown> extends DeliveryHandlers {
+  /** Discriminant: a destination (not a callback). */
   readonly kind: "destination";
   /** Path the adapters mount it on, e.g. `/api/send-email`. */
   readonly path: string;
@@ -122,8 +123,9 @@ export function defineDestination<S extends StandardSchemaV1, Result = void>(
   }
   checkHandler(config.handler);
   const { path, schema, handler } = config;
-  const handlers = createDeliveryHandlers(handlerOptionsOf(config), async (verified) => {
-    const payload = await validatePayload(schema, verified.value);
+  const handlers = createDeliveryHandlers(handlerOptionsOf(config), (verified) => {
+    const payload = validateNow(schema, verified.value);
+    if (payload instanceof Promise) return payload.then((value) => handler(new PayloadContext(verified, value)));
     return handler(new PayloadContext(verified, payload));
   });
   return Object.freeze({ kind: "destination", path, schema, defaults: defaultsOf(config), ...handlers });

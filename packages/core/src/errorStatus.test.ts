@@ -55,10 +55,11 @@ describe("errorToResponse", () => {
     expect(() => new RetryAfterError(Number.NaN)).toThrow(QStashError);
   });
 
-  it("BodyTooLargeError → 413 and closes the connection", () => {
+  it("BodyTooLargeError → 413 with the limit, closing the connection", () => {
     const response = errorToResponse(new BodyTooLargeError(10));
     expect(response.status).toBe(413);
     expect(response.headers["connection"]).toBe("close");
+    expect(JSON.parse(response.body)).toEqual({ error: "payload too large", limit: 10 });
   });
 
   it("configuration errors → 500 with their code, so the fix is visible", () => {

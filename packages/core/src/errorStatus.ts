@@ -41,6 +41,7 @@ const byCode: Record<string, Rule> = {
   ERR_NON_RETRYABLE: (e) => json(489, { error: text(e.message, "non-retryable error") }, NON_RETRYABLE),
   ERR_RETRY_AFTER: (e) =>
     json(429, { error: text(e.message, "retry later"), retryAfter: Number(e.seconds) }, { "retry-after": String(e.seconds) }),
+  // The rest of the body was not read: the connection cannot be reused safely.
   ERR_BODY_TOO_LARGE: (e) =>
     json(413, { error: "payload too large", limit: Number(e.limit) }, { connection: "close" }),
   ERR_MISSING_SIGNING_KEYS: () => json(500, { error: "signing keys are not configured", code: "ERR_MISSING_SIGNING_KEYS" }),

@@ -110,6 +110,41 @@ describe("handleNodeRequest", () => {
   });
 });
 
+describe("handleNodeRequest over HTTP/2 (compat API)", () => {
+  it("verifies, answers 200, and answers 413 without the forbidden Connection header", async () => {
+    const http2 = await import("node:http2");
+    const server = http2.createServer((req, res) => {
+      void handleNodeRequest(echo, req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    const post = (body: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const stream = session.request({ ":method": "POST", ":path": "/hook", ...headers });
+        let status = 0;
+        let text = "";
+        stream.on("response", (h) => (status = Number(h[":status"])));
+        stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        stream.on("end", () => resolve({ status, text }));
+        stream.on("error", reject);
+        stream.end(body);
+      });
+    try {
+      const body = '{"n":5}';
+      const signature = await signDelivery({ key: keys.currentSigningKey, url: `http://127.0.0.1:${port}/hook`, body });
+      const ok = await post(body, { "upstash-signature": signature });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.text)).toMatchObject({ n: 5 });
+      const big = await post(" ".repeat(64 * 1024 + 1), {});
+      expect(big.status).toBe(413);
+    } finally {
+      session.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe("toRawRequest", () => {
   it("looks headers up case-insensitively, joins repeated ones, and prefers Express's originalUrl", async () => {
     let raw: ReturnType<typeof toRawRequest> | undefined;

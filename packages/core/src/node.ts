@@ -53,6 +53,8 @@ export async function handleNodeRequest(
   options?: NodeRequestOptions,
 ): Promise<void> {
   const result = await definition.handleRaw(toRawRequest(req, options?.parsedBodyFix), options);
+  // HTTP/2 forbids connection-specific headers (Node throws on setting them).
+  if (req.httpVersionMajor >= 2) delete result.headers["connection"];
   writeRawResponse(res, result);
   if (!req.readableEnded) req.resume();
 }
@@ -118,7 +120,8 @@ export function captureRawBody(): (req: IncomingMessage, res: ServerResponse, bu
 
 function requestUrl(req: HostRequest): string {
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const host = headerValue(req.headers.host) ?? "localhost";
+  // HTTP/2 (compat API) carries the host in the :authority pseudo-header.
+  const host = headerValue(req.headers.host ?? req.headers[":authority"]) ?? "localhost";
   return `${encrypted ? "https" : "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
 }
 
@@ -128,6 +131,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 function* headerEntries(req: IncomingMessage): Iterable<readonly [string, string]> {
   for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith(":")) continue; // HTTP/2 pseudo-headers are not message headers
     const joined = headerValue(value);
     if (joined !== undefined) yield [name, joined];
   }

@@ -89,13 +89,16 @@ function readEmitter(body: ChunkEmitter, limit: number): Promise<Uint8Array> {
   });
 }
 
+// A web stream is read with its reader even when it is also async-iterable: some
+// runtimes (Next's Edge sandbox) expose a stream whose iterator does not work.
 function iterate(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  if (Symbol.asyncIterator in body) return body as AsyncIterable<Uint8Array>;
-  return streamChunks(body);
+  if (typeof (body as Partial<ReadableStream<Uint8Array>>).getReader === "function") {
+    return streamChunks(body as ReadableStream<Uint8Array>);
+  }
+  return body as AsyncIterable<Uint8Array>;
 }
 
-// Edge runtimes' ReadableStream is not always async-iterable; cancel it when we
-// stop early so the upstream connection is released.
+// Cancel the stream when we stop early so the upstream connection is released.
 async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {

@@ -18,8 +18,27 @@ export async function validatePayload<S extends StandardSchemaV1>(
   schema: S,
   value: unknown,
 ): Promise<StandardSchemaV1.InferOutput<S>> {
-  let result = schema["~standard"].validate(value);
-  if (result instanceof Promise) result = await result;
+  return validateNow(schema, value);
+}
+
+/**
+ * @internal Like {@link validatePayload}, but synchronous when the schema is,
+ * saving a promise per delivery on the hot path.
+ */
+export function validateNow<S extends StandardSchemaV1>(
+  schema: S,
+  value: unknown,
+): StandardSchemaV1.InferOutput<S> | Promise<StandardSchemaV1.InferOutput<S>> {
+  const result = schema["~standard"].validate(value);
+  // Any thenable, not only native promises: a schema library may use its own.
+  return isThenable(result) ? Promise.resolve(result).then(unwrap<S>) : unwrap<S>(result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<StandardSchemaV1.Result<unknown>> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function unwrap<S extends StandardSchemaV1>(result: StandardSchemaV1.Result<unknown>): StandardSchemaV1.InferOutput<S> {
   if (result.issues) throw new PayloadValidationError(result.issues.map(toIssue));
   return result.value as StandardSchemaV1.InferOutput<S>;
 }

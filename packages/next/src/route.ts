@@ -32,5 +32,5 @@ export interface RouteHandlers {
  */
 export function route(definition: Pick<DeliveryHandlers, "handle">, options?: HandlerOptions): RouteHandlers {
   // One options object per route, so core builds the merged options and verifier once.
-  return { POST: (request) => definition.handle(request, { ...options, maxBodyBytes: 4096 }) };
+  return { POST: (request) => definition.handle(request, options) };
 }

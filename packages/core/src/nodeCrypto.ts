@@ -18,6 +18,8 @@ export interface NodeKeyObject {
 export interface NodeCrypto {
   createHmac(algorithm: string, key: Uint8Array | NodeKeyObject): NodeHmac;
   createHash(algorithm: string): NodeHmac;
+  /** One-shot digest (Node >= 20.12): skips the Hash object, ~40% cheaper for small inputs. */
+  hash?(algorithm: string, data: string | Uint8Array, outputEncoding: "base64url"): string;
   createSecretKey(key: Uint8Array): NodeKeyObject;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }

@@ -25,9 +25,9 @@ export function createNodeEngine(node: NodeRuntime): VerifyEngine {
       const payload = decodePayload(token.payloadSegment);
       return { claims: checkClaims(payload, clock), key: KEY_NAMES[index]! };
     },
-    hashBody(body) {
-      return crypto.createHash("sha256").update(body).digest("base64url");
-    },
+    hashBody: crypto.hash
+      ? (body) => crypto.hash!("sha256", body, "base64url")
+      : (body) => crypto.createHash("sha256").update(body).digest("base64url"),
   };
 
   // Buffer's UTF-8 decoding is much cheaper than TextDecoder's, but lenient: only when it

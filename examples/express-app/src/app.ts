@@ -39,8 +39,8 @@ export function createApp(options: CreateAppOptions = {}): { app: Express; event
   const app = express();
   app.use(
     stashkit(definitions, {
-      currentSigningKey: options.currentSigningKey ?? process.env["QSTASH_CURRENT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.currentSigningKey,
-      nextSigningKey: options.nextSigningKey ?? process.env["QSTASH_NEXT_SIGNING_KEY"] ?? DEV_SIGNING_KEYS.nextSigningKey,
+      currentSigningKey: signingKey(options.currentSigningKey, "QSTASH_CURRENT_SIGNING_KEY", DEV_SIGNING_KEYS.currentSigningKey),
+      nextSigningKey: signingKey(options.nextSigningKey, "QSTASH_NEXT_SIGNING_KEY", DEV_SIGNING_KEYS.nextSigningKey),
       ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
       // The demo fails on purpose; one line per 500 instead of a stack trace.
       onError: (error) => console.warn("[handler error → 500]", error instanceof Error ? error.message : error),
@@ -51,4 +51,13 @@ export function createApp(options: CreateAppOptions = {}): { app: Express; event
   app.get("/api/events", (_req, res) => void res.json(events));
   app.get("/", (_req, res) => void res.json({ endpoints: definitions.map((d) => d.path) }));
   return { app, events, close: unsubscribe };
+}
+
+// The dev server's keys are public: anyone could sign with them. Falling back to them is a
+// convenience for local runs only, never in production.
+function signingKey(explicit: string | undefined, variable: string, devKey: string): string {
+  const value = explicit ?? process.env[variable];
+  if (value) return value;
+  if (process.env["NODE_ENV"] === "production") throw new Error(`${variable} is not set; refusing to fall back to the public dev-server key`);
+  return devKey;
 }

@@ -1,5 +1,7 @@
 // Runs every bench/*.bench.ts (or those whose name contains an argument) one after another,
 // each in its own process so that one benchmark's garbage and JIT state cannot skew the next.
+// Benchmarks measure the built packages (dist/, what users install), not the sources: the
+// bench tsconfig has no `paths`, so `@stashkit/*` resolves through node_modules.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,7 +21,10 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file} ===`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(here, file)], { stdio: "inherit" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(here, file)], {
+    stdio: "inherit",
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(here, "tsconfig.json") },
+  });
   if (run.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -35,8 +35,13 @@ export function encodeBase64Url(bytes: Uint8Array, pad = false): string {
   return encodeWith(bytes, URL_ALPHABET, pad);
 }
 
+type BufferLike = { from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string } };
+
 /** Standard (`+/`, padded) base64, the encoding of callback `body`/`sourceBody`. */
 export function encodeBase64(bytes: Uint8Array): string {
+  // Bodies reach megabytes in the dev server's callbacks: native Buffer where it exists.
+  const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
   return encodeWith(bytes, STD_ALPHABET, true);
 }
 

@@ -489,6 +489,7 @@ describe("buildPublishRequest: invalid options", () => {
     expectInvalid(options({ destination: "https:///example.com" }), "destination");
     expectInvalid(options({ destination: "https:\\\\example.com" }), "destination");
     expectInvalid(options({ destination: "api/" }), "destination");
+    expect(expectInvalid(options({ destination: "https://example.com/hook#section" }), "destination").reason).toMatch(/fragment/);
     expectInvalid({ baseUrl: BASE, token: TOKEN }, "destination");
     expect(expectInvalid({ baseUrl: BASE, token: TOKEN }, "destination").reason).toBe("is required");
   });

@@ -4,7 +4,7 @@ import type { RawDeliveryResponse } from "./errorStatus.js";
 import { BodyTooLargeError, PayloadValidationError } from "./handlerErrors.js";
 import { DEFAULT_MAX_BODY_BYTES, readBody } from "./readBody.js";
 import type { BodySource } from "./readBody.js";
-import { resolveVerifier, resolveRequestUrl } from "./verifierConfig.js";
+import { resolveRequestUrl, verifyWith } from "./verifierConfig.js";
 import type { HandlerOptions } from "./verifierConfig.js";
 import { parseDelivery } from "./parseDelivery.js";
 import type { Delivery } from "./parseDelivery.js";
@@ -80,26 +80,60 @@ const methodNotAllowed = new QStashError("method not allowed", "ERR_METHOD_NOT_A
  * const response = await handleDelivery(raw, options, async ({ value }) => ({ echoed: value }));
  * ```
  */
-export async function handleDelivery(
+export function handleDelivery(
   raw: RawDeliveryRequest,
   options: HandlerOptions,
   step: DeliveryStep,
 ): Promise<RawDeliveryResponse> {
+  // Not async: on Node with the built-in receiver and a synchronous schema, everything after
+  // the body arrives runs in one go, and the only promise hops are reading the body and the
+  // returned promise. Errors, sync or async, all end in `failure` exactly as one try/catch did.
+  let outcome: RawDeliveryResponse | Promise<RawDeliveryResponse>;
   try {
     if (raw.method !== "POST") throw methodNotAllowed;
     const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const declared = Number(raw.header("content-length"));
     if (declared > limit) throw new BodyTooLargeError(limit);
-    const body = raw.body instanceof Uint8Array ? checkSize(raw.body, limit) : await readBody(raw.body, limit);
-    const url = resolveRequestUrl(raw, options);
-    await verify(raw, body, url, options);
-    const result = await step(new Verified(raw, new RequestView(raw, body, url)));
-    return isResponse(result) ? await fromResponse(result) : success(result);
+    outcome =
+      raw.body instanceof Uint8Array
+        ? afterBody(raw, checkSize(raw.body, limit), options, step)
+        : readBody(raw.body, limit).then((body) => afterBody(raw, body, options, step));
   } catch (error) {
-    const response = errorToResponse(error);
-    if (response.status >= 500) report(options, error);
-    return response;
+    return Promise.resolve(failure(options, error));
   }
+  return isThenable(outcome) ? outcome.then(undefined, (error: unknown) => failure(options, error)) : Promise.resolve(outcome);
+}
+
+function afterBody(
+  raw: RawDeliveryRequest,
+  body: Uint8Array,
+  options: HandlerOptions,
+  step: DeliveryStep,
+): RawDeliveryResponse | Promise<RawDeliveryResponse> {
+  const url = resolveRequestUrl(raw, options);
+  const pending = verify(raw, body, url, options);
+  if (!isThenable(pending)) return runStep(raw, body, url, step);
+  return Promise.resolve(pending).then(() => runStep(raw, body, url, step));
+}
+
+function runStep(raw: RawDeliveryRequest, body: Uint8Array, url: string, step: DeliveryStep): RawDeliveryResponse | Promise<RawDeliveryResponse> {
+  return toResponse(step(new Verified(raw, new RequestView(raw, body, url))));
+}
+
+// What `await step(...)` did: adopt a thenable (recursively, as promise resolution does).
+function toResponse(result: unknown): RawDeliveryResponse | Promise<RawDeliveryResponse> {
+  if (isThenable(result)) return Promise.resolve(result).then(toResponse);
+  return isResponse(result) ? fromResponse(result) : success(result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function failure(options: HandlerOptions, error: unknown): RawDeliveryResponse {
+  const response = errorToResponse(error);
+  if (response.status >= 500) report(options, error);
+  return response;
 }
 
 function checkSize(body: Uint8Array, limit: number): Uint8Array {
@@ -109,9 +143,9 @@ function checkSize(body: Uint8Array, limit: number): Uint8Array {
 
 const warnedUnsafe = new WeakSet<HandlerOptions>();
 
-// Not async: returns the verifier's own promise (one microtask less per delivery),
-// or undefined when verification is off.
-function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options: HandlerOptions): Promise<unknown> | undefined {
+// Returns what the verifier returns: a promise only when verification is asynchronous
+// (a user-supplied verifier, the jose engine, an async replay store), undefined when off.
+function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options: HandlerOptions): unknown {
   if (options.dangerouslySkipSignatureVerification === true) {
     if (!warnedUnsafe.has(options)) {
       warnedUnsafe.add(options);
@@ -119,11 +153,10 @@ function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options:
     }
     return undefined;
   }
-  const verifier = resolveVerifier(options);
   const signature = raw.header("upstash-signature") ?? "";
   const clockTolerance = options.clockTolerance ?? 0;
   const upstashRegion = raw.header("upstash-region");
-  return verifier.verify(upstashRegion ? { signature, body, url, clockTolerance, upstashRegion } : { signature, body, url, clockTolerance });
+  return verifyWith(options, upstashRegion ? { signature, body, url, clockTolerance, upstashRegion } : { signature, body, url, clockTolerance });
 }
 
 // Classes with prototype getters: one small allocation per delivery, no closures,

@@ -92,7 +92,7 @@ describe("handleNodeRequest", () => {
     });
     const response = await signedPost(base, '{"n":1}');
     expect(response.status).toBe(500);
-    expect((await response.json()).error).toBe(`body was already parsed by a JSON body parser; ${fix}`);
+    expect((await response.json()).error).toBe(`body was already parsed by a JSON body parser such as express.json(); ${fix}`);
   });
 
   it("uses bytes kept by captureRawBody after a parser consumed the stream", async () => {

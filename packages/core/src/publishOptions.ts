@@ -61,7 +61,10 @@ function uncachedHttpUrlProblem(value: string): string | undefined {
 const destinationProblem = /* @__PURE__ */ remembered(uncachedDestinationProblem);
 
 function uncachedDestinationProblem(value: string): string | undefined {
-  if (/^https?:/i.test(value)) return httpUrlProblem(value);
+  if (/^https?:/i.test(value)) {
+    // The destination travels in the request path, where fetch drops a fragment silently.
+    return httpUrlProblem(value) ?? (value.includes("#") ? "must not contain a fragment (#): it would never reach QStash" : undefined);
+  }
   if (NAME.test(value) || API_DESTINATION.test(value)) return undefined;
   return headerValueProblem(value) ?? "must be an absolute http(s) URL, a URL-group name or api/<name>";
 }

@@ -100,11 +100,21 @@ const isPromise = <T>(value: Maybe<T>): value is Promise<T> =>
   typeof (value as { then?: unknown } | null)?.then === "function";
 const returnTrue = (): true => true;
 
-function rejectAsSignatureError(error: unknown): Promise<never> {
-  return Promise.reject(
-    error instanceof SignatureError ? error : new SignatureError("malformed", "signature could not be verified", { cause: error }),
-  );
+function asSignatureError(error: unknown): SignatureError {
+  return error instanceof SignatureError ? error : new SignatureError("malformed", "signature could not be verified", { cause: error });
 }
+
+function rejectAsSignatureError(error: unknown): Promise<never> {
+  return Promise.reject(asSignatureError(error));
+}
+
+/**
+ * @internal `verifyDelivery` without the promise when the check is synchronous (node engine,
+ * no async replay store): the typed handlers' hot path saves an await per delivery. Same
+ * checks, same errors: throws, or returns a promise that rejects, with a `SignatureError` only.
+ * Assigned in the class's static block, the only place that can reach `#run`.
+ */
+export let verifyDeliveryNow: (receiver: Receiver, request: VerifyRequest) => VerifiedDelivery | Promise<VerifiedDelivery>;
 
 /**
  * Verifies QStash's `Upstash-Signature`. A drop-in for the official SDK's `Receiver` (same
@@ -130,6 +140,17 @@ export class Receiver {
   readonly #prepared = new Map<string, unknown>();
   readonly #replayGuard: ReplayStore | undefined;
   readonly #clock: () => number;
+
+  static {
+    verifyDeliveryNow = (receiver, request) => {
+      try {
+        const result = receiver.#run(request);
+        return isPromise(result) ? result.catch(rejectAsSignatureError) : result;
+      } catch (error) {
+        throw asSignatureError(error);
+      }
+    };
+  }
 
   /**
    * @param config - keys and options; without keys, the environment is read (see {@link ReceiverConfig}).

@@ -1,9 +1,14 @@
+import { SignatureError } from "./errors.js";
 import { resolvePublicUrl } from "./publicUrl.js";
-import { Receiver } from "./receiver.js";
+import { Receiver, verifyDeliveryNow } from "./receiver.js";
 
 /**
- * Anything that verifies an `Upstash-Signature` like `Receiver.verify`:
- * resolves when valid, rejects with `SignatureError` otherwise.
+ * Anything that verifies an `Upstash-Signature` like `Receiver.verify`: resolves `true`
+ * (or a verified-delivery object) when valid, rejects with `SignatureError` otherwise.
+ * Any other result, `false` included, rejects the request with 401. The body is passed
+ * as the exact bytes received (`Uint8Array`); a verifier that only hashes strings, such as
+ * the official `@upstash/qstash` `Receiver`, cannot be used here: use stashkit's `Receiver`,
+ * its drop-in replacement.
  */
 export interface DeliveryVerifier {
   verify(input: {
@@ -68,7 +73,7 @@ export interface HandlerOptions {
   onError?: (error: unknown) => void;
 }
 
-const verifiers = new WeakMap<HandlerOptions, DeliveryVerifier>();
+const verifiers = new WeakMap<HandlerOptions, Receiver>();
 
 /**
  * The verifier for these options, built once per options object. Keys are read
@@ -79,7 +84,30 @@ const verifiers = new WeakMap<HandlerOptions, DeliveryVerifier>();
  * @throws MissingSigningKeysError `ERR_MISSING_SIGNING_KEYS` when no keys are available
  */
 export function resolveVerifier(options: HandlerOptions): DeliveryVerifier {
-  if (options.receiver) return options.receiver;
+  return options.receiver ?? builtReceiver(options);
+}
+
+/**
+ * @internal Verifies one delivery with the options' verifier. A `Receiver` built here from
+ * the keys is called without its promise wrapper (synchronous on Node: one await less per
+ * delivery); a verifier the user passed is always called through its public `verify`.
+ *
+ * @returns what the verifier settles with, or a promise of it; throws or rejects like `verify`
+ * @throws MissingSigningKeysError `ERR_MISSING_SIGNING_KEYS` when no keys are available
+ */
+export function verifyWith(options: HandlerOptions, input: Parameters<DeliveryVerifier["verify"]>[0]): unknown {
+  if (!options.receiver) return verifyDeliveryNow(builtReceiver(options), input);
+  return Promise.resolve(options.receiver.verify(input)).then(requireAcceptance);
+}
+
+// Fail closed: many verify functions report a bad signature by resolving `false`. Only an
+// explicit `true` or a verified-delivery object lets a request through.
+function requireAcceptance(result: unknown): unknown {
+  if (result === true || (typeof result === "object" && result !== null)) return result;
+  throw new SignatureError("bad_signature", "the configured receiver did not accept the signature");
+}
+
+function builtReceiver(options: HandlerOptions): Receiver {
   let verifier = verifiers.get(options);
   if (!verifier) {
     // Half a pair throws too: a typo must not silently fall back to the environment.

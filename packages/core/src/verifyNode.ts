@@ -1,13 +1,14 @@
 import { checkClaims } from "./deliveryClaims.js";
 import { SignatureError } from "./errors.js";
 import type { NodeRuntime } from "./nodeCrypto.js";
+import { prepareHmacSha256, type Sha256Mac } from "./nodeHmac.js";
 import { decodeJsonSegment } from "./signatureToken.js";
 import { KEY_NAMES, type VerifyEngine } from "./verifyEngine.js";
 
 const HMAC_SHA256_LENGTH = 32;
 
 /**
- * The Node fast path: synchronous `node:crypto` HMAC and SHA-256, key objects built once,
+ * The Node fast path: synchronous `node:crypto` HMAC and SHA-256, key pads built once,
  * constant-time MAC comparison with `timingSafeEqual`. It reproduces jose's claim rules
  * (see `checkClaims`) without jose's per-call key import and promise chain.
  */
@@ -17,7 +18,7 @@ export function createNodeEngine(node: NodeRuntime): VerifyEngine {
   return {
     name: "node",
     decodeSegment,
-    prepareKey: (secret) => crypto.createSecretKey(Buffer.from(secret, "utf8")),
+    prepareKey: (secret) => prepareHmacSha256(node, secret),
     verifyToken(token, keys, clock) {
       const signature = decodeSegment(token.signatureSegment);
       const index = signature.length === HMAC_SHA256_LENGTH ? matchingKey(token.signingInput, signature, keys) : -1;
@@ -45,7 +46,7 @@ export function createNodeEngine(node: NodeRuntime): VerifyEngine {
 
   function matchingKey(input: string, signature: Uint8Array, keys: readonly [unknown, unknown]): number {
     for (let i = 0; i < keys.length; i++) {
-      const mac = crypto.createHmac("sha256", keys[i] as Parameters<typeof crypto.createHmac>[1]).update(input, "latin1").digest();
+      const mac = (keys[i] as Sha256Mac)(input);
       if (crypto.timingSafeEqual(mac, signature)) return i;
     }
     return -1;

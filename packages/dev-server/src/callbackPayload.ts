@@ -1,10 +1,12 @@
+import { buildCallbackPayload } from "@stashkit/core/testing";
 import type { Message } from "./message.js";
 import type { AttemptOutcome } from "./responseRecord.js";
 
 /**
- * The JSON report a callback or failure callback receives (wire spec 5 and
- * the worked example in 8): key order and omissions follow the hosted service,
- * e.g. `retried` is left out when zero.
+ * The JSON report a callback or failure callback receives (wire spec 5 and the worked
+ * example in 8). Core's `buildCallbackPayload` owns the field order and omissions (e.g.
+ * `retried` left out when zero), so users' test reports and the server's never drift apart;
+ * the server only adds `error` for attempts that got no HTTP answer.
  *
  * @param source - The message whose attempt is reported.
  * @param outcome - What the destination answered (or the network error).
@@ -22,11 +24,11 @@ export function callbackPayload(
   dlqId?: string,
 ): Record<string, unknown> {
   const { spec } = source;
-  return {
+  const report: Record<string, unknown> = { ...buildCallbackPayload({
     status: outcome.status ?? 0,
     header: outcome.header,
-    body: outcome.body.toString("base64"),
-    retried: retried === 0 ? undefined : retried,
+    body: outcome.body,
+    retried,
     maxRetries: spec.retries,
     dlqId,
     sourceMessageId: source.id,
@@ -35,11 +37,12 @@ export function callbackPayload(
     url: source.url,
     method: spec.method,
     sourceHeader: spec.storedHeader,
-    sourceBody: source.body.toString("base64"),
+    sourceBody: source.body,
     notBefore: source.notBefore,
     createdAt: source.createdAt,
     scheduleId: source.scheduleId,
-    callerIP: source.callerIp,
-    error: outcome.error,
-  };
+    callerIp: source.callerIp,
+  }) };
+  if (outcome.error !== undefined) report["error"] = outcome.error;
+  return report;
 }

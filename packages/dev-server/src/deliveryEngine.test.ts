@@ -87,6 +87,9 @@ describe("retries", () => {
     const dest = await destination(() => ({ status: 489 }));
     await call("POST", `/v2/publish/${dest.url}/x`, { headers: { "upstash-retries": "1", "upstash-retry-delay": "10" } });
     await dest.waitFor(2);
+    await dev.idle();
+    expect(dest.requests).toHaveLength(2);
+    expect((await dlqMessages())[0]).toMatchObject({ responseStatus: 489 });
   });
 
   it("honours Retry-After (seconds) over the retry-delay expression", async () => {
@@ -108,7 +111,9 @@ describe("retries", () => {
   it("ignores a Retry-After beyond one day", async () => {
     const dest = await destination((_, i) => (i === 0 ? { status: 503, headers: { "Retry-After": "172800" } } : { status: 200 }));
     await call("POST", `/v2/publish/${dest.url}/x`, { headers: { "upstash-retries": "1", "upstash-retry-delay": "10" } });
-    await dest.waitFor(2, 3000);
+    const requests = await dest.waitFor(2, 3000);
+    // waitFor's 3 s deadline is the check that the two-day header was ignored.
+    expect(requests[1]!.headers["upstash-retried"]).toBe("1");
   });
 
   it("aborts an attempt after Upstash-Timeout and retries it", async () => {

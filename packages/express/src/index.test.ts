@@ -84,6 +84,17 @@ for (const [name, express] of flavours) {
       expect(errors[0]).toMatchObject({ code: "ERR_BODY_ALREADY_PARSED" });
     });
 
+    it("express.urlencoded() before stashkit: 500 naming that parser", async () => {
+      const { definition, errors } = destination();
+      const app = express();
+      app.use(express.urlencoded({ extended: false }));
+      app.use(stashkit(definition));
+      const response = await post(await start(app), "/api/send", { type: "application/x-www-form-urlencoded", payload: "to=ada%40example.com&n=1" });
+      expect(response.status).toBe(500);
+      expect(response.body.error).toContain("express.urlencoded()");
+      expect(errors[0]).toMatchObject({ code: "ERR_BODY_ALREADY_PARSED" });
+    });
+
     it("express.json({ verify: rawBody() }) before stashkit: the captured bytes verify", async () => {
       const { definition } = destination();
       const app = express();

@@ -177,7 +177,12 @@ describe("defineDestination", () => {
 
   it("uses a given receiver, clock tolerance and host overrides", async () => {
     const seen: unknown[] = [];
-    const receiver = { verify: async (input: unknown) => void seen.push(input) };
+    const receiver = {
+      verify: async (input: unknown) => {
+        seen.push(input);
+        return true as const;
+      },
+    };
     const definition = defineDestination({ path: "/api/hook", schema, receiver, clockTolerance: 5, handler: () => 1 });
     const request = new Request(url, { method: "POST", body: '{"to":"a","count":1}', headers: { "upstash-signature": "tok", "upstash-region": "US-EAST-1" } });
     expect((await definition.handle(request)).status).toBe(200);

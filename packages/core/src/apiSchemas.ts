@@ -47,7 +47,10 @@ const publishResultSchema = lenientObject(publishResultShape);
 export type PublishResult = z.output<typeof publishResultSchema>;
 
 /** A failing batch entry (the others still proceed). */
-export type BatchEntryError = { error: string };
+export type BatchEntryError = {
+  /** The server's reason for refusing the entry. */
+  error: string;
+};
 const batchEntryErrorSchema = z.object({ error: z.string() });
 
 const messageShape = {

@@ -46,22 +46,39 @@ export interface BuildCallbackPayloadOptions {
 
 /** The JSON report QStash posts to callback and failure-callback URLs (wire spec section 5). */
 export interface CallbackReport {
+  /** Status the destination answered. */
   status: number;
+  /** Destination response headers, each value an array. */
   header?: Record<string, string[]>;
+  /** Destination response body, standard padded base64. */
   body?: string;
+  /** Retries before the reported attempt; absent when 0. */
   retried?: number;
+  /** The message's retry budget. */
   maxRetries?: number;
+  /** DLQ id; present only on failure-callback reports. */
   dlqId?: string;
+  /** Id of the reported message. */
   sourceMessageId?: string;
+  /** URL group name. */
   topicName?: string;
+  /** Endpoint name inside the URL group. */
   endpointName?: string;
+  /** Destination URL of the original message. */
   url?: string;
+  /** HTTP method of the original delivery. */
   method?: string;
+  /** Headers of the original message, each value an array. */
   sourceHeader?: Record<string, string[]>;
+  /** The original message body, standard padded base64. */
   sourceBody?: string;
+  /** Unix ms. */
   notBefore?: number;
+  /** Unix ms. */
   createdAt?: number;
+  /** Schedule id. */
   scheduleId?: string;
+  /** Publisher IP (wire spelling). */
   callerIP?: string;
 }
 

@@ -185,6 +185,12 @@ export class Client {
    * Like {@link Client.publish}, but `body` is always serialised with
    * `JSON.stringify` (even a string) and `Content-Type` defaults to
    * `application/json`.
+   * @param options - as for `publish`; `body` is any JSON value.
+   * @returns as for `publish`.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for invalid options (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer lacks `messageId`.
    * @example
    * ```ts
    * await client.publishJSON({ destination: "https://example.com/api/hook", body: { id: 42 } });
@@ -199,7 +205,12 @@ export class Client {
   /**
    * Publishes a message through a FIFO queue (`/v2/enqueue/{queueName}/…`);
    * an unknown queue is created with parallelism 1. Same retry rule as `publish`.
+   * @param options - publish options plus `queueName`.
+   * @returns as for `publish`.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad queue name or options.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer lacks `messageId`.
    * @example
    * ```ts
    * await client.enqueue({ queueName: "emails", destination: "https://example.com/api/send", body: "x" });
@@ -215,6 +226,12 @@ export class Client {
 
   /**
    * Like {@link Client.enqueue} with JSON serialisation of `body`, as in `publishJSON`.
+   * @param options - as for `enqueue`; `body` is any JSON value.
+   * @returns as for `publish`.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad queue name or options.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer lacks `messageId`.
    * @example
    * ```ts
    * await client.enqueueJSON({ queueName: "emails", destination: "https://example.com/api/send", body: { id: 1 } });
@@ -235,6 +252,8 @@ export class Client {
    *   group, or `{ error }` for an entry the server refused.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `entries.<i>.<name>`) for an invalid entry.
    * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer is not a result list.
    * @example
    * ```ts
    * const results = await client.batch([
@@ -252,6 +271,12 @@ export class Client {
 
   /**
    * Like {@link Client.batch}, with every entry's body JSON-serialised as in `publishJSON`.
+   * @param entries - as for `batch`; bodies are any JSON values.
+   * @returns as for `batch`.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `entries.<i>.<name>`) for an invalid entry.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer is not a result list.
    * @example
    * ```ts
    * await client.batchJSON([{ destination: "https://example.com/a", body: "quoted" }]);
@@ -273,6 +298,7 @@ export class Client {
    * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `appUrl`) when a path cannot be made absolute.
    * @throws PayloadValidationError `ERR_INVALID_PAYLOAD` when the payload fails the schema.
    * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * const client = new Client({ appUrl: "https://app.example.com" });

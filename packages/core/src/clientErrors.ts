@@ -18,6 +18,10 @@ export class QStashNetworkError extends QStashError {
   /** How many times the request was sent (1 = no retry). */
   readonly attempts: number;
 
+  /**
+   * @param attempts - how many times the request was sent.
+   * @param options - `{ cause }`: the `fetch` error.
+   */
   constructor(attempts: number, options?: { cause?: unknown }) {
     super(`QStash API unreachable after ${attempts} attempt(s)`, "ERR_NETWORK", options);
     this.name = "QStashNetworkError";
@@ -41,6 +45,11 @@ export class QStashResponseError extends QStashError {
   /** Dotted path of the field that failed validation, e.g. `"messages.0.dlqId"`. */
   readonly field: string;
 
+  /**
+   * @param field - dotted path of the bad field, `""` when the body is not JSON.
+   * @param problem - what is wrong with it.
+   * @param options - `{ cause }`: the underlying error, kept for logs.
+   */
   constructor(field: string, problem: string, options?: { cause?: unknown }) {
     super(
       field === "" ? `QStash API response ${problem}` : `QStash API response field "${field}" ${problem}`,

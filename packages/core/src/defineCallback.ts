@@ -43,7 +43,10 @@ export interface CallbackConfig<D extends AnyDestination | undefined, Result> ex
   readonly path: string;
   /** The destination it reports on: types and validates `sourcePayload` with its schema. */
   readonly destination?: D;
-  /** Runs once per verified report; its return value is sent back as JSON. */
+  /**
+   * Runs once per verified report; its return value is sent back as JSON.
+   * @param context - the parsed report, its typed `sourcePayload` and the request
+   */
   readonly handler: (context: CallbackContext<SourcePayloadOf<D>>) => Result | Promise<Result>;
 }
 
@@ -84,7 +87,7 @@ export function defineCallback<D extends AnyDestination | undefined = undefined,
  * export const onFailed = defineFailureCallback({
  *   path: "/api/on-failed",
  *   destination: sendEmail,
- *   handler: ({ callback, sourcePayload }) => alert(`email to ${sourcePayload.to} failed`, callback.dlqId),
+ *   handler: ({ callback, sourcePayload }) => notifyOps(`email to ${sourcePayload.to} failed`, callback.dlqId),
  * });
  * ```
  */

@@ -88,6 +88,7 @@ export interface DestinationConfig<S extends StandardSchemaV1, Result> extends D
   /**
    * Runs once per verified, valid delivery. Its return value is sent back as
    * JSON with 200 (empty for `undefined`); a returned `Response` is passed through.
+   * @param context - the validated payload, the delivery context and the request
    */
   readonly handler: (context: DestinationContext<StandardSchemaV1.InferOutput<S>>) => Result | Promise<Result>;
 }

@@ -33,10 +33,17 @@ export interface DlqPage {
 export interface DlqListOptions extends DlqPage {
   /** Only these DLQ ids (filters are then ignored). */
   dlqIds?: readonly string[];
+  /** Only entries matching this filter. */
   filter?: DlqFilter;
 }
 
-/** The dead-letter queue: messages that ran out of retries. Reached as `client.dlq`. */
+/**
+ * The dead-letter queue: messages that ran out of retries. Reached as `client.dlq`.
+ * @example
+ * ```ts
+ * const { messages } = await client.dlq.list();
+ * ```
+ */
 export class Dlq {
   readonly #transport: Transport;
 
@@ -47,7 +54,11 @@ export class Dlq {
 
   /**
    * Lists one page of DLQ entries.
+   * @param options - paging, ids or filter.
    * @returns `{ messages, cursor? }`; call again with `cursor` until it is absent.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * let cursor: string | undefined;
@@ -68,7 +79,11 @@ export class Dlq {
 
   /**
    * Reads one DLQ entry.
+   * @param dlqId - the entry's DLQ id.
    * @throws QStashHttpError `ERR_HTTP` with status 404 for an unknown id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty id (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const entry = await client.dlq.get("1725323658779-0");
@@ -82,7 +97,10 @@ export class Dlq {
 
   /**
    * Deletes one DLQ entry.
+   * @param dlqId - the entry's DLQ id.
    * @throws QStashHttpError `ERR_HTTP` with status 404 for an unknown id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty id (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.dlq.delete("1725323658779-0");
@@ -96,8 +114,12 @@ export class Dlq {
   /**
    * Deletes DLQ entries in bulk (one page per call).
    * @param selection - `{ ids }`, `{ filter }` or `{ all: true }`.
+   * @param page - cursor and count for this page.
    * @returns `{ deleted, cursor? }`; call again with `cursor` until it is absent.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty selection (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { deleted } = await client.dlq.deleteMany({ filter: { responseStatus: 404 } });
@@ -113,8 +135,13 @@ export class Dlq {
    * Publishes a DLQ entry again as a new message and removes the entry.
    * Not retried after the request may have reached the server (a retry could
    * publish twice).
+   * @param dlqId - the entry's DLQ id.
    * @param headers - optional publish headers overriding the original, e.g. `{ "Upstash-Retries": "0" }`.
    * @returns the new message id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty id (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { messageId } = await client.dlq.retry("1725323658779-0");
@@ -131,8 +158,12 @@ export class Dlq {
    * Retries DLQ entries in bulk (one page per call). Not retried after the
    * request may have reached the server.
    * @param selection - `{ ids }`, `{ filter }` or `{ all: true }`.
+   * @param page - cursor and count for this page.
    * @returns `{ responses: [{ messageId }], cursor? }`.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty selection (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { responses } = await client.dlq.retryMany({ ids: ["1725323658779-0"] });

@@ -13,6 +13,11 @@ export class QStashError extends Error {
   /** Stable machine-readable code, e.g. `ERR_INVALID_OPTION`. */
   readonly code: string;
 
+  /**
+   * @param message - short, fixed, secret-free text.
+   * @param code - stable machine-readable code; `"ERR_QSTASH"` when omitted.
+   * @param options - `{ cause }`: the underlying error, kept for logs.
+   */
   constructor(message: string, code = "ERR_QSTASH", options?: { cause?: unknown }) {
     super(message, options);
     this.name = "QStashError";
@@ -35,6 +40,11 @@ export class InvalidOptionError extends QStashError {
   /** What is wrong with it, without echoing the value. */
   readonly reason: string;
 
+  /**
+   * @param option - path of the offending option.
+   * @param reason - what is wrong, without echoing the value.
+   * @param options - `{ cause }`: the underlying error, kept for logs.
+   */
   constructor(option: string, reason: string, options?: { cause?: unknown }) {
     super(`invalid option "${option}": ${reason}`, "ERR_INVALID_OPTION", options);
     this.name = "InvalidOptionError";
@@ -45,6 +55,12 @@ export class InvalidOptionError extends QStashError {
 
 /**
  * The QStash API answered with a non-2xx status.
+ * @example
+ * ```ts
+ * try { await client.queues.get("missing") } catch (e) {
+ *   if (e instanceof QStashHttpError && e.status === 404) console.log(e.body)
+ * }
+ * ```
  */
 export class QStashHttpError extends QStashError {
   /** HTTP status of the response. */
@@ -52,6 +68,11 @@ export class QStashHttpError extends QStashError {
   /** The server's `error` text, or the raw body when it was not JSON. */
   readonly body: string;
 
+  /**
+   * @param status - HTTP status of the response.
+   * @param body - the server's `error` text or raw body.
+   * @param options - `{ cause }`: the underlying error, kept for logs.
+   */
   constructor(status: number, body: string, options?: { cause?: unknown }) {
     super(`QStash API answered ${status}${body ? `: ${body}` : ""}`, "ERR_HTTP", options);
     this.name = "QStashHttpError";
@@ -75,11 +96,22 @@ export type SignatureErrorReason =
 /**
  * A delivery's `Upstash-Signature` did not verify. `reason` says why; the
  * message never contains key material, tokens or hashes.
+ * @example
+ * ```ts
+ * try { await receiver.verify({ signature, body, url }) } catch (e) {
+ *   if (e instanceof SignatureError) console.log(e.reason, e.code) // "expired" "ERR_SIGNATURE_EXPIRED"
+ * }
+ * ```
  */
 export class SignatureError extends QStashError {
   /** Why verification failed. */
   readonly reason: SignatureErrorReason;
 
+  /**
+   * @param reason - why verification failed; the code is `ERR_SIGNATURE_` plus it in upper case.
+   * @param message - short, secret-free text.
+   * @param options - `{ cause }`: the underlying error, kept for logs.
+   */
   constructor(reason: SignatureErrorReason, message: string, options?: { cause?: unknown }) {
     super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options);
     this.name = "SignatureError";

@@ -21,10 +21,17 @@ export interface EventListOptions {
   count?: number;
   /** Only events of these messages (filters are then ignored). */
   messageIds?: readonly string[];
+  /** Only events matching this filter. */
   filter?: EventFilter;
 }
 
-/** The message event log (`GET /v2/events`). Reached as `client.events`. */
+/**
+ * The message event log (`GET /v2/events`). Reached as `client.events`.
+ * @example
+ * ```ts
+ * const { events, cursor } = await client.events.list();
+ * ```
+ */
 export class Events {
   readonly #transport: Transport;
 
@@ -35,8 +42,11 @@ export class Events {
 
   /**
    * Lists one page of events, newest first.
+   * @param options - paging, message ids or filter.
    * @returns `{ events, cursor? }`; call again with `cursor` until it is absent.
    * @throws QStashResponseError `ERR_BAD_RESPONSE` when an event lacks `time`, `messageId` or `state`.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * const { events } = await client.events.list({ filter: { state: "FAILED" }, count: 50 });

@@ -6,6 +6,7 @@ import { InvalidOptionError } from "./errors.js";
  * Unix milliseconds, inclusive.
  */
 export interface MessageFilter {
+  /** Message id. */
   messageId?: string;
   /** Exact destination URL(s). */
   url?: string | string[];
@@ -15,12 +16,19 @@ export interface MessageFilter {
   path?: string | string[];
   /** URL-group name(s) (sent as `topicName`). */
   urlGroup?: string | string[];
+  /** Schedule id(s). */
   scheduleId?: string | string[];
+  /** Queue name(s). */
   queueName?: string | string[];
+  /** Label(s) set at publish time. */
   label?: string | string[];
+  /** Flow-control key(s). */
   flowControlKey?: string | string[];
+  /** Publisher IP(s). */
   callerIp?: string | string[];
+  /** Earliest creation time, inclusive. */
   fromDate?: Date | number;
+  /** Latest creation time, inclusive. */
   toDate?: Date | number;
 }
 
@@ -53,7 +61,19 @@ export function hasFilter(filter: Record<string, QueryValue>): boolean {
  * a filter, or everything, which must be asked for with `all: true` so that an
  * empty filter can never wipe a whole account by accident.
  */
-export type BulkSelection<Filter> = { ids: readonly string[] } | { filter: Filter } | { all: true };
+export type BulkSelection<Filter> =
+  | {
+      /** Exactly these ids; must not be empty. */
+      ids: readonly string[];
+    }
+  | {
+      /** Entries matching this filter; must set at least one field. */
+      filter: Filter;
+    }
+  | {
+      /** Every entry; only the literal `true` is accepted. */
+      all: true;
+    };
 
 /**
  * Turns a bulk selection into its query string.

@@ -21,7 +21,10 @@ export interface RawDeliveryRequest {
   method: string;
   /** The absolute URL as this host sees it (before `publicBaseUrl`/`trustProxy`). */
   url: string;
-  /** Case-insensitive header lookup; `undefined` when absent. */
+  /**
+   * Case-insensitive header lookup; `undefined` when absent.
+   * @param name - header name in any case
+   */
   header(name: string): string | undefined;
   /** Every header as `[name, value]`, used to build the delivery context lazily. */
   headerEntries?(): Iterable<readonly [string, string]>;
@@ -38,7 +41,10 @@ export interface DeliveryRequestView {
   readonly method: string;
   /** The URL the signature was checked against. */
   readonly url: string;
-  /** Case-insensitive header lookup. */
+  /**
+   * Case-insensitive header lookup.
+   * @param name - header name in any case
+   */
   header(name: string): string | undefined;
   /** The exact body bytes that were verified. */
   readonly body: Uint8Array;
@@ -269,6 +275,7 @@ export interface DeliveryHandlers {
    *
    * @param raw - the delivery as the host sees it
    * @param overrides - host options layered over the definition's own
+   * @returns status, headers and body to write; errors are already mapped to statuses
    * @example
    * ```ts
    * const { status, headers, body } = await sendEmail.handleRaw({ method, url, header, body: bytes });
@@ -280,6 +287,7 @@ export interface DeliveryHandlers {
    *
    * @param request - the incoming delivery
    * @param overrides - host options layered over the definition's own
+   * @returns the answer for QStash; errors are already mapped to statuses
    * @example
    * ```ts
    * export const POST = (request: Request) => sendEmail.handle(request);

@@ -29,6 +29,7 @@ export class NonRetryableError extends QStashError {
  *
  * @param seconds - whole seconds to wait, 0 to 86 400
  * @param message - optional reason, returned in the response body
+ * @param options - `{ cause }`, kept for logs only
  * @throws QStashError `ERR_INVALID_RETRY_AFTER` when `seconds` is not a
  *   non-negative finite number
  * @example
@@ -63,9 +64,13 @@ export interface PayloadIssue {
  * Answered `489` + `Upstash-NonRetryable-Error: true`: retrying the same bytes
  * cannot succeed. Also thrown by `client.send` before publishing an invalid payload.
  *
+ * @param issues - every failing field.
+ * @param message - summary returned in the response body.
  * @example
  * ```ts
- * catch (e) { if (e instanceof PayloadValidationError) console.log(e.issues) }
+ * try { await client.send(sendEmail, payload) } catch (e) {
+ *   if (e instanceof PayloadValidationError) console.log(e.issues) // [{ path: "to", message: "…" }]
+ * }
  * ```
  */
 export class PayloadValidationError extends QStashError {
@@ -82,6 +87,13 @@ export class PayloadValidationError extends QStashError {
 /**
  * The request body is larger than `maxBodyBytes`. Answered `413` before the
  * signature is verified; reading stops at the first chunk past the limit.
+ * @param limit - the limit in bytes that was exceeded.
+ * @example
+ * ```ts
+ * try { await readBody(request.body!, 1024) } catch (e) {
+ *   if (e instanceof BodyTooLargeError) console.log(e.limit) // 1024
+ * }
+ * ```
  */
 export class BodyTooLargeError extends QStashError {
   /** The limit in bytes that was exceeded. */
@@ -100,6 +112,7 @@ export class BodyTooLargeError extends QStashError {
  * through `onError` on the first request and answer `500`: unsigned traffic
  * is never accepted.
  *
+ * @param options - `{ cause }`: the underlying error, kept for logs.
  * @example
  * ```ts
  * new Receiver({}) // throws MissingSigningKeysError when the variables are unset
@@ -119,6 +132,11 @@ export class MissingSigningKeysError extends QStashError {
 /**
  * A body parser consumed the request before stashkit and the exact bytes are
  * gone, so the signature cannot be checked. Answered `500` with the fix.
+ * @example
+ * ```ts
+ * app.use(express.json());
+ * app.use(stashkit(sendEmail)); // deliveries now answer 500 ERR_BODY_ALREADY_PARSED: mount stashkit first
+ * ```
  */
 export class BodyAlreadyParsedError extends QStashError {
   /**

@@ -2,7 +2,13 @@ import { parseApiResponse, signingKeysSchema } from "./apiSchemas.js";
 import type { SigningKeys } from "./apiSchemas.js";
 import type { Transport } from "./transport.js";
 
-/** The account's signing keys. Reached as `client.keys`. */
+/**
+ * The account's signing keys. Reached as `client.keys`.
+ * @example
+ * ```ts
+ * const { current, next } = await client.keys.get();
+ * ```
+ */
 export class Keys {
   readonly #transport: Transport;
 
@@ -15,6 +21,7 @@ export class Keys {
    * Reads the current and next signing keys.
    * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
    * @throws QStashResponseError `ERR_BAD_RESPONSE` when a key is missing.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * const { current, next } = await client.keys.get();
@@ -31,6 +38,8 @@ export class Keys {
    * would lock out receivers that still know the old pair.
    * @returns the new pair.
    * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when a key is missing.
    * @example
    * ```ts
    * const { current, next } = await client.keys.rotate();

@@ -10,6 +10,10 @@ export type MessageCancelFilter = Omit<MessageFilter, "messageId">;
 
 /**
  * Pending messages: read one, cancel one or many. Reached as `client.messages`.
+ * @example
+ * ```ts
+ * await client.messages.cancel("msg_123");
+ * ```
  */
 export class Messages {
   readonly #transport: Transport;
@@ -24,6 +28,8 @@ export class Messages {
    * @param messageId - id returned by `publish`.
    * @throws QStashHttpError `ERR_HTTP` with status 404 once the message is gone.
    * @throws QStashResponseError `ERR_BAD_RESPONSE` on a malformed answer.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty id (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * const message = await client.messages.get("msg_123");
@@ -40,6 +46,8 @@ export class Messages {
    * Cancels one pending message.
    * @param messageId - id returned by `publish`.
    * @throws QStashHttpError `ERR_HTTP` (404 for an unknown message).
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty id (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.messages.cancel("msg_123");
@@ -57,6 +65,8 @@ export class Messages {
    * @returns how many messages were cancelled.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for an empty selection (nothing is sent).
    * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { cancelled } = await client.messages.cancelMany({ filter: { queueName: "emails" } });

@@ -16,6 +16,12 @@ export interface NodeRequestOptions extends HandlerOptions {
 
 /** Anything with the transport-neutral entry: every stashkit definition. */
 export interface RawHandler {
+  /**
+   * Answers one delivery from its transport-neutral description (definitions never reject).
+   * @param raw - the request as the host sees it
+   * @param overrides - host options layered over the definition's own
+   * @returns status, headers and body to write
+   */
   handleRaw(raw: RawDeliveryRequest, overrides?: HandlerOptions): Promise<RawDeliveryResponse>;
 }
 

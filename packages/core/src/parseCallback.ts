@@ -6,6 +6,8 @@ import { QStashError } from "./errors.js";
  * A callback / failure-callback body is not a valid QStash report. `field` is the path of the
  * first bad field (`""` for the whole body); `issues` lists all of them.
  *
+ * @param issues - every problem found; the first names `field`.
+ * @param options - `{ cause }`: the underlying error, kept for logs.
  * @example
  * ```ts
  * try { parseCallback(json) } catch (e) {

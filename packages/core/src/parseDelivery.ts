@@ -3,6 +3,8 @@ import { QStashError } from "./errors.js";
 /**
  * A delivery header has a value stashkit cannot interpret. `field` names the header.
  *
+ * @param field - canonical name of the offending header.
+ * @param problem - what is wrong with its value.
  * @example
  * ```ts
  * try { parseDelivery(request) } catch (e) {

@@ -20,7 +20,13 @@ export interface QueueUpsertOptions {
   paused?: boolean;
 }
 
-/** FIFO queues. Reached as `client.queues`. */
+/**
+ * FIFO queues. Reached as `client.queues`.
+ * @example
+ * ```ts
+ * await client.queues.upsert({ queueName: "emails" });
+ * ```
+ */
 export class Queues {
   readonly #transport: Transport;
 
@@ -31,8 +37,10 @@ export class Queues {
 
   /**
    * Creates a queue or updates its settings.
+   * @param options - name, parallelism and paused state.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad name or parallelism (nothing is sent).
    * @throws QStashHttpError `ERR_HTTP` (412 when the plan quota is reached).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.queues.upsert({ queueName: "emails", parallelism: 2 });
@@ -51,7 +59,11 @@ export class Queues {
 
   /**
    * Reads one queue.
+   * @param queueName - the queue's name.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an invalid name (nothing is sent).
    * @throws QStashHttpError `ERR_HTTP` with status 404 for an unknown queue.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { lag, paused } = await client.queues.get("emails");
@@ -65,6 +77,9 @@ export class Queues {
 
   /**
    * Lists every queue.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * for (const queue of await client.queues.list()) console.log(queue.name, queue.lag);
@@ -77,6 +92,10 @@ export class Queues {
 
   /**
    * Deletes a queue.
+   * @param queueName - the queue's name.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an invalid name (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.queues.delete("emails");
@@ -89,6 +108,10 @@ export class Queues {
 
   /**
    * Pauses a queue: it keeps accepting messages but delivers none.
+   * @param queueName - the queue's name.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an invalid name (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.queues.pause("emails");
@@ -101,6 +124,10 @@ export class Queues {
 
   /**
    * Resumes a paused queue from its oldest undelivered message.
+   * @param queueName - the queue's name.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` for an invalid name (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.queues.resume("emails");

@@ -6,10 +6,31 @@ import { BodyTooLargeError } from "./handlerErrors.js";
  * promises per chunk and destroys the socket when reading stops early.
  */
 export interface ChunkEmitter {
+  /**
+   * Subscribes to body chunks.
+   * @param event - `"data"`
+   * @param listener - called with each chunk
+   */
   on(event: "data", listener: (chunk: Uint8Array | string) => void): unknown;
+  /**
+   * Subscribes to the end of the body.
+   * @param event - `"end"`
+   * @param listener - called once every chunk was emitted
+   */
   on(event: "end", listener: () => void): unknown;
+  /**
+   * Subscribes to stream failures.
+   * @param event - `"error"`
+   * @param listener - called with the stream's error
+   */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /**
+   * Unsubscribes a listener once reading is done or refused.
+   * @param event - the event it was added for
+   * @param listener - the listener to remove
+   */
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  /** Stops the flow of chunks when the body is refused, so the rest is not buffered. */
   pause(): unknown;
 }
 

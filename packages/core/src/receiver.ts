@@ -83,8 +83,18 @@ export interface VerifiedDelivery {
 
 /** Result of {@link Receiver.safeVerifyDelivery}. */
 export type SafeVerifyResult =
-  | { readonly ok: true; readonly delivery: VerifiedDelivery }
-  | { readonly ok: false; readonly error: SignatureError };
+  | {
+      /** The signature verified. */
+      readonly ok: true;
+      /** The verified delivery and its claims. */
+      readonly delivery: VerifiedDelivery;
+    }
+  | {
+      /** The signature did not verify. */
+      readonly ok: false;
+      /** Why: `reason` and a `ERR_SIGNATURE_*` code. */
+      readonly error: SignatureError;
+    };
 
 type Bytes = string | Uint8Array;
 type Maybe<T> = T | Promise<T>;

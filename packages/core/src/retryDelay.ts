@@ -14,16 +14,40 @@ export type RetryDelayFunction = "pow" | "exp" | "sqrt" | "abs" | "floor" | "cei
 
 /** Parsed form of a retry-delay expression. Parentheses leave no node of their own. */
 export type RetryDelayNode =
-  | { readonly type: "number"; readonly value: number }
-  | { readonly type: "retried" }
-  | { readonly type: "negate"; readonly operand: RetryDelayNode }
   | {
+      /** A numeric literal. */
+      readonly type: "number";
+      /** Its value. */
+      readonly value: number;
+    }
+  | {
+      /** The `retried` variable: retries so far. */
+      readonly type: "retried";
+    }
+  | {
+      /** Unary minus. */
+      readonly type: "negate";
+      /** The negated expression. */
+      readonly operand: RetryDelayNode;
+    }
+  | {
+      /** An arithmetic operation. */
       readonly type: "binary";
+      /** The operator. */
       readonly operator: "+" | "-" | "*" | "/";
+      /** Left operand. */
       readonly left: RetryDelayNode;
+      /** Right operand. */
       readonly right: RetryDelayNode;
     }
-  | { readonly type: "call"; readonly name: RetryDelayFunction; readonly args: readonly RetryDelayNode[] };
+  | {
+      /** A function call. */
+      readonly type: "call";
+      /** The function called. */
+      readonly name: RetryDelayFunction;
+      /** Its arguments, in order. */
+      readonly args: readonly RetryDelayNode[];
+    };
 
 /** A validated `Upstash-Retry-Delay` expression. */
 export interface RetryDelayExpression {
@@ -45,6 +69,8 @@ export interface RetryDelayExpression {
  * A retry-delay expression does not follow the grammar. `column` is 1-based and
  * points at the offending character. Code `ERR_RETRY_DELAY_SYNTAX`.
  *
+ * @param message - what is wrong.
+ * @param column - 1-based position of the problem.
  * @example
  * ```ts
  * try { parseRetryDelay("(1 + 2))") } catch (e) {

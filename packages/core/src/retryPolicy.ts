@@ -19,6 +19,7 @@ export interface RetryOptions {
   /**
    * Delay in ms before retry number `attempt + 1` (`attempt` is 0 before the
    * first retry). Used when the server sends no usable `Retry-After`.
+   * @param attempt - 0-based index of the retry about to be made
    * @default exponential from 100 ms, doubling, capped at 5 s, with jitter (50–100 %)
    */
   backoff?: (attempt: number) => number;

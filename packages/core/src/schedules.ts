@@ -18,7 +18,13 @@ export type ScheduleCreateOptions = Omit<ClientPublishOptions, "notBefore"> & {
 
 const CRON_TZ = /^CRON_TZ=\S+\s+/;
 
-/** Cron schedules. Reached as `client.schedules`. */
+/**
+ * Cron schedules. Reached as `client.schedules`.
+ * @example
+ * ```ts
+ * const { scheduleId } = await client.schedules.create({ destination: "https://example.com/api/report", cron: "0 8 * * *" });
+ * ```
+ */
 export class Schedules {
   readonly #transport: Transport;
 
@@ -33,10 +39,13 @@ export class Schedules {
    * `scheduleId` or a deduplication option is set, since only then is a
    * repeat harmless. Without `contentType` the message's `Content-Type` is
    * `application/json`, as with the official SDK.
+   * @param options - publish options plus `cron`, `scheduleId` and `queueName`.
    * @returns the schedule id.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad cron, schedule id, queue name, a `notBefore`
    *   (meaningless for a schedule) or any invalid publish option.
    * @throws QStashHttpError `ERR_HTTP` (412 when the plan quota is reached).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { scheduleId } = await client.schedules.create({
@@ -63,7 +72,11 @@ export class Schedules {
 
   /**
    * Reads one schedule.
+   * @param scheduleId - the schedule's id.
    * @throws QStashHttpError `ERR_HTTP` with status 404 for an unknown id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `scheduleId`) for an empty id (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const schedule = await client.schedules.get("scd_123");
@@ -78,6 +91,9 @@ export class Schedules {
 
   /**
    * Lists every schedule.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const schedules = await client.schedules.list();
@@ -90,6 +106,10 @@ export class Schedules {
 
   /**
    * Deletes a schedule.
+   * @param scheduleId - the schedule's id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `scheduleId`) for an empty id (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.schedules.delete("scd_123");
@@ -102,6 +122,10 @@ export class Schedules {
 
   /**
    * Pauses a schedule: triggers are ignored until it is resumed.
+   * @param scheduleId - the schedule's id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `scheduleId`) for an empty id (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.schedules.pause("scd_123");
@@ -113,6 +137,10 @@ export class Schedules {
 
   /**
    * Resumes a paused schedule.
+   * @param scheduleId - the schedule's id.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `scheduleId`) for an empty id (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.schedules.resume("scd_123");

@@ -10,6 +10,7 @@ import { validatePayload } from "./validatePayload.js";
  * from the type argument.
  */
 export interface DestinationRef<D extends AnyDestination = AnyDestination> {
+  /** Tells a ref from a definition at run time. */
   readonly kind: "destinationRef";
   /** Path (resolved against the app URL) or absolute URL. */
   readonly path: string;
@@ -57,9 +58,17 @@ export interface SendOptions
 
 /** The client surface `sendToDestination` needs (the `Client` has it). */
 export interface SendClient<Result = unknown> {
-  /** Publishes a JSON body. */
+  /**
+   * Publishes a JSON body.
+   * @param options - destination URL and JSON body, plus publish options.
+   * @returns the publish result
+   */
   publishJSON(options: { destination: string; body: unknown }): Promise<Result>;
-  /** Enqueues a JSON body through a queue (used when `queueName` is set). */
+  /**
+   * Enqueues a JSON body through a queue (used when `queueName` is set).
+   * @param options - destination URL, JSON body and queue name, plus publish options.
+   * @returns the publish result
+   */
   enqueueJSON(options: { destination: string; body: unknown; queueName: string }): Promise<Result>;
   /** The client's `appUrl` option, if any. */
   readonly appUrl?: string | undefined;

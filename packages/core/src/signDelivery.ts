@@ -4,12 +4,19 @@ import { loadNodeRuntime } from "./nodeCrypto.js";
 
 /** Claims of an `Upstash-Signature` token as QStash emits them. */
 export interface DeliveryClaimsInput {
+  /** Issuer: `"Upstash"`. */
   iss: string;
+  /** The destination URL. */
   sub: string;
+  /** Expiry, Unix seconds. */
   exp: number;
+  /** Not-before, Unix seconds. */
   nbf: number;
+  /** Issued-at, Unix seconds. */
   iat: number;
+  /** Token id. */
   jti: string;
+  /** base64url SHA-256 of the body. */
   body: string;
 }
 

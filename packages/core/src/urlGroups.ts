@@ -13,9 +13,27 @@ export interface UrlGroupEndpoint {
 }
 
 /** Identifies an endpoint to remove: by URL or by name. */
-export type UrlGroupEndpointRef = { url: string; name?: string } | { name: string; url?: string };
+export type UrlGroupEndpointRef =
+  | {
+      /** The endpoint's URL. */
+      url: string;
+      /** The endpoint's name. */
+      name?: string;
+    }
+  | {
+      /** The endpoint's name. */
+      name: string;
+      /** The endpoint's URL. */
+      url?: string;
+    };
 
-/** URL groups (fan-out destinations; "topics" on the wire). Reached as `client.urlGroups`. */
+/**
+ * URL groups (fan-out destinations; "topics" on the wire). Reached as `client.urlGroups`.
+ * @example
+ * ```ts
+ * await client.urlGroups.addEndpoints("billing", [{ url: "https://a.example/hook" }]);
+ * ```
+ */
 export class UrlGroups {
   readonly #transport: Transport;
 
@@ -26,7 +44,11 @@ export class UrlGroups {
 
   /**
    * Adds endpoints to a URL group, creating the group if needed.
+   * @param urlGroup - the group's name.
+   * @param endpoints - at least one endpoint.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad group name, no endpoints or a non-http(s) URL.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.urlGroups.addEndpoints("billing", [{ url: "https://a.example/hook", name: "a" }]);
@@ -39,7 +61,11 @@ export class UrlGroups {
 
   /**
    * Removes endpoints (by URL or name); removing the last one deletes the group.
+   * @param urlGroup - the group's name.
+   * @param endpoints - at least one endpoint, by URL or name.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` for a bad group name or an endpoint without url and name.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.urlGroups.removeEndpoints("billing", [{ name: "a" }]);
@@ -54,7 +80,11 @@ export class UrlGroups {
 
   /**
    * Reads one URL group.
+   * @param urlGroup - the group's name.
    * @throws QStashHttpError `ERR_HTTP` with status 404 for an unknown group.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `urlGroup`) for an invalid name (nothing is sent).
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const { endpoints } = await client.urlGroups.get("billing");
@@ -68,6 +98,9 @@ export class UrlGroups {
 
   /**
    * Lists every URL group.
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
+   * @throws QStashResponseError `ERR_BAD_RESPONSE` when the answer has an unexpected shape.
    * @example
    * ```ts
    * const groups = await client.urlGroups.list();
@@ -80,6 +113,10 @@ export class UrlGroups {
 
   /**
    * Deletes a URL group (schedules targeting it must be deleted first).
+   * @param urlGroup - the group's name.
+   * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `urlGroup`) for an invalid name (nothing is sent).
+   * @throws QStashHttpError `ERR_HTTP` on a non-2xx answer.
+   * @throws QStashNetworkError `ERR_NETWORK` when the API could not be reached.
    * @example
    * ```ts
    * await client.urlGroups.delete("billing");

@@ -11,6 +11,11 @@ import { Receiver, verifyDeliveryNow } from "./receiver.js";
  * its drop-in replacement.
  */
 export interface DeliveryVerifier {
+  /**
+   * Verifies one delivery's signature.
+   * @param input - signature, exact body bytes and, when derivable, the URL and region
+   * @returns `true` or a verified-delivery object when valid; anything else is refused with 401
+   */
   verify(input: {
     signature: string;
     body: Uint8Array;
@@ -51,6 +56,7 @@ export interface HandlerOptions {
    * Public origin QStash calls (e.g. `https://app.example.com`) when the host
    * sits behind a proxy; replaces the origin the host sees when checking `sub`.
    * A function gets the URL the host saw and returns the full public URL.
+   * @default the URL the host saw (rebuilt from forwarded headers under `trustProxy`)
    */
   publicBaseUrl?: string | ((url: URL) => string);
   /**
@@ -68,6 +74,7 @@ export interface HandlerOptions {
   /**
    * Called with the error behind every 500 (handler crash, missing keys,
    * already-parsed body).
+   * @param error - what went wrong
    * @default logs with console.error
    */
   onError?: (error: unknown) => void;

@@ -62,6 +62,15 @@ async function main(): Promise<void> {
     host: values.host,
     logger: { info: () => {}, error: (message, error) => console.error(message, error) },
   });
+  // Installed before the "running" line: a supervisor may signal as soon as it reads it.
+  const stop = (): void => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   process.stdout.write(
     [
       `QStash dev server running at ${server.url}`,
@@ -80,14 +89,6 @@ async function main(): Promise<void> {
       if (line !== undefined) process.stdout.write(`${line}\n`);
     });
   }
-  const stop = (): void => {
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {

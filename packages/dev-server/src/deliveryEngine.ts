@@ -56,6 +56,13 @@ export interface NewMessage {
  * QStash's default back-off: e^(2.5·n) seconds for the n-th retry, capped at one day.
  * @param retried - Retries already performed (0 before the first retry).
  * @returns Milliseconds.
+ * @example
+ * ```ts
+ * import { qstashBackoff, startDevServer } from "@stashkit/dev-server";
+ * qstashBackoff(0); // ≈ 12_182 ms (e^2.5 s)
+ * // the same curve, 1000 times faster, for tests that exercise retries:
+ * const dev = await startDevServer({ defaultRetryDelay: (retried) => qstashBackoff(retried) / 1000 });
+ * ```
  */
 export function qstashBackoff(retried: number): number {
   return Math.min(86_400, Math.exp(2.5 * (retried + 1))) * 1000;

@@ -23,8 +23,11 @@ export interface PublishInput {
 
 /** One created (or deduplicated) message. */
 export interface PublishResult {
+  /** Id of the created message, or of the earlier one for a duplicate. */
   messageId: string;
+  /** The destination URL. */
   url: string;
+  /** `true` when an earlier message had the same deduplication id. */
   deduplicated?: boolean;
 }
 

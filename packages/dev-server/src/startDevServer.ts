@@ -35,7 +35,16 @@ import { UrlGroupRegistry } from "./urlGroups.js";
 
 /** Where the dev server writes its own diagnostics. */
 export interface DevServerLogger {
+  /**
+   * Reports a notable event, e.g. the listening URL.
+   * @param message - one line of text
+   */
   info(message: string): void;
+  /**
+   * Reports a failure the server survived (a request that threw, a delivery error).
+   * @param message - one line of text
+   * @param error - the underlying error, when there is one
+   */
   error(message: string, error?: unknown): void;
 }
 
@@ -74,6 +83,7 @@ export interface DevServerOptions {
   /**
    * Back-off when a message has no `Upstash-Retry-Delay`: milliseconds before
    * the retry that follows `retried` retries. Tests pass a short one.
+   * @param retried - retries already made (0 before the first retry)
    * @default QStash's `min(e^(2.5·(retried+1)), 86400)` seconds
    */
   defaultRetryDelay?: (retried: number) => number;
@@ -117,12 +127,23 @@ export interface DevServer {
   readonly currentSigningKey: string;
   /** Next signing key (use as `QSTASH_NEXT_SIGNING_KEY`); changes on rotation. */
   readonly nextSigningKey: string;
-  /** Subscribes to every message state change (the same objects `GET /v2/events` returns). */
+  /**
+   * Subscribes to every message state change (the same objects `GET /v2/events` returns).
+   * @param event - `"event"`
+   * @param listener - called with each log entry
+   * @returns the server, for chaining
+   */
   on(event: "event", listener: (event: LogObject) => void): this;
-  /** Unsubscribes a listener added with {@link DevServer.on}. */
+  /**
+   * Unsubscribes a listener added with {@link DevServer.on}.
+   * @param event - `"event"`
+   * @param listener - the listener to remove
+   * @returns the server, for chaining
+   */
   off(event: "event", listener: (event: LogObject) => void): this;
   /**
    * Fires a schedule now, exactly as its cron would (tests need not wait for a minute boundary).
+   * @param scheduleId - id returned when the schedule was created
    * @returns The published messages, or `undefined` for an unknown schedule.
    */
   triggerSchedule(scheduleId: string): PublishResult[] | undefined;

@@ -2,7 +2,11 @@ import type { DeliveryHandlers, HandlerOptions } from "@stashkit/core";
 
 /** What an App Router `route.ts` exports for a QStash endpoint. */
 export interface RouteHandlers {
-  /** QStash delivers with `POST` (its default `Upstash-Method`). */
+  /**
+   * QStash delivers with `POST` (its default `Upstash-Method`).
+   * @param request - the delivery, as the App Router passes it
+   * @returns the answer core computed; never rejects
+   */
   POST(request: Request): Promise<Response>;
 }
 

@@ -2,31 +2,29 @@
 // connection reset and a closed port. Each must be attempted exactly 1 + retries times and
 // leave exactly one DLQ entry, with no duplicate delivery.
 import { Client, Receiver } from "@upstash/qstash";
-import { startDevServer } from "@stashkit/dev-server";
 import type { DevServer } from "@stashkit/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPortUrl, startRecordingDestination } from "./recordingDestination.js";
-import type { RecordingDestination } from "./recordingDestination.js";
+import { closedPortUrl, startE2eHarness } from "./recordingDestination.js";
+import type { E2eHarness, RecordingDestination } from "./recordingDestination.js";
 import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 let dev: DevServer;
 let dest: RecordingDestination;
 let client: Client;
 
+let harness: E2eHarness;
+
 beforeAll(async () => {
   process.env["UPSTASH_DISABLE_TELEMETRY"] = "1";
-  dev = await startDevServer({ port: 0, defaultRetryDelay: () => 10 });
-  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
-  dest = await startRecordingDestination(({ signature, body, url }) =>
-    receiver.verify({ signature, body: body.toString("utf8"), url }),
-  );
+  harness = await startE2eHarness((keys) => {
+    const receiver = new Receiver(keys);
+    return ({ signature, body, url }) => receiver.verify({ signature, body: body.toString("utf8"), url });
+  });
+  ({ dev, dest } = harness);
   client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
 });
 
-afterAll(async () => {
-  await dev?.close();
-  await dest?.close();
-});
+afterAll(() => harness?.close());
 
 /** Waits for the message's DLQ entry, lets stragglers arrive, and returns the entries for `url`. */
 async function dlqAfterFailure(url: string, timeout = 5000) {

@@ -2,39 +2,31 @@
 // every delivery goes through real HTTP to a local destination that verifies it with the
 // official Receiver and the dev server's keys.
 import { Client, Receiver } from "@upstash/qstash";
-import { startDevServer } from "@stashkit/dev-server";
 import type { DevServer } from "@stashkit/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeReport } from "./callbackReport.js";
-import { startRecordingDestination } from "./recordingDestination.js";
-import type { RecordingDestination } from "./recordingDestination.js";
+import { startE2eHarness } from "./recordingDestination.js";
+import type { E2eHarness, RecordingDestination } from "./recordingDestination.js";
 import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 let dev: DevServer;
 let dest: RecordingDestination;
 let client: Client;
 
+let harness: E2eHarness;
+
 beforeAll(async () => {
   process.env["UPSTASH_DISABLE_TELEMETRY"] = "1";
-  dev = await startDevServer({ port: 0, defaultRetryDelay: () => 10 });
-  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
-  dest = await startRecordingDestination(({ signature, body, url }) =>
-    receiver.verify({ signature, body: body.toString("utf8"), url }),
-  );
+  harness = await startE2eHarness((keys) => {
+    const receiver = new Receiver(keys);
+    return ({ signature, body, url }) => receiver.verify({ signature, body: body.toString("utf8"), url });
+  });
+  ({ dev, dest } = harness);
   client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
 });
 
-afterAll(async () => {
-  await dev?.close();
-  await dest?.close();
-});
+afterAll(() => harness?.close());
 
-/** Waits for `count` deliveries on `path`, lets duplicates show up, and returns them all. */
-async function settled(path: string, count: number, timeoutMs = 5000) {
-  await dest.waitFor(path, count, timeoutMs);
-  await sleep(SETTLE_MS);
-  return dest.at(path);
-}
 
 function expectAllSigned(path: string) {
   const deliveries = dest.at(path);
@@ -55,7 +47,7 @@ describe("official SDK: publishing", () => {
       method: "PUT",
       headers: { "content-type": "text/plain", "x-tenant": "acme" },
     });
-    const [delivery, ...rest] = await settled("/pub/text", 1);
+    const [delivery, ...rest] = await dest.settled("/pub/text", 1);
     expect(rest).toHaveLength(0);
     expect(delivery!.method).toBe("PUT");
     expect(delivery!.text).toBe("hello, world");
@@ -70,7 +62,7 @@ describe("official SDK: publishing", () => {
 
   it("publishJSON sends JSON with its content type", async () => {
     const { messageId } = await client.publishJSON({ url: `${dest.url}/pub/json`, body: { orderId: 42, to: "ada@example.com" } });
-    const deliveries = await settled("/pub/json", 1);
+    const deliveries = await dest.settled("/pub/json", 1);
     expect(deliveries).toHaveLength(1);
     expect(JSON.parse(deliveries[0]!.text)).toEqual({ orderId: 42, to: "ada@example.com" });
     expect(deliveries[0]!.headers["content-type"]).toBe("application/json");
@@ -93,7 +85,7 @@ describe("official SDK: publishing", () => {
     for (let n = 0; n < 5; n++) {
       await queue.enqueueJSON({ url: `${dest.url}/fifo`, body: { n }, retries: 2, retryDelay: "10" });
     }
-    const deliveries = await settled("/fifo", 6);
+    const deliveries = await dest.settled("/fifo", 6);
     expect(deliveries.map((d) => (JSON.parse(d.text) as { n: number }).n)).toEqual([0, 0, 1, 2, 3, 4]);
     expect(deliveries.map((d) => d.retried)).toEqual([0, 1, 0, 0, 0, 0]);
     expect(maxInFlight).toBe(1);
@@ -109,7 +101,7 @@ describe("official SDK: publishing", () => {
     expect(results).toHaveLength(3);
     const ids = results.map((r) => (r as { messageId: string }).messageId);
     for (const [i, path] of ["/batch/a", "/batch/b", "/batch/c"].entries()) {
-      const deliveries = await settled(path, 1);
+      const deliveries = await dest.settled(path, 1);
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]!.messageId).toBe(ids[i]);
     }
@@ -125,9 +117,9 @@ describe("official SDK: publishing", () => {
     const pending = await client.messages.get(delayed.messageId);
     expect(pending.messageId).toBe(delayed.messageId);
     expect(pending.notBefore).toBeGreaterThanOrEqual(start + 1000);
-    const [d] = await settled("/later/delay", 1);
+    const [d] = await dest.settled("/later/delay", 1);
     expect(d!.at - start).toBeGreaterThanOrEqual(990);
-    const [n] = await settled("/later/nbf", 1, 4000);
+    const [n] = await dest.settled("/later/nbf", 1, 4000);
     expect(n!.at).toBeGreaterThanOrEqual(notBefore * 1000 - 10);
     expect(n!.messageId).toBe(absolute.messageId);
     expect(dest.at("/later/delay")).toHaveLength(1);
@@ -146,8 +138,8 @@ describe("official SDK: publishing", () => {
     expect(b.deduplicated).toBe(true);
     expect(c.messageId).not.toBe(a.messageId);
 
-    expect((await settled("/dedup/id", 1)).map((d) => d.text)).toEqual(["one"]);
-    expect((await settled("/dedup/content", 2)).map((d) => d.text).sort()).toEqual(["other", "same"]);
+    expect((await dest.settled("/dedup/id", 1)).map((d) => d.text)).toEqual(["one"]);
+    expect((await dest.settled("/dedup/content", 2)).map((d) => d.text).sort()).toEqual(["other", "same"]);
   });
 });
 
@@ -198,7 +190,7 @@ describe("official SDK: retries, non-retryable failures and the DLQ", () => {
   it("Retry-After on a failed attempt sets the next delay instead of the retry expression", async () => {
     dest.route("/retry/after", (_d, attempt) => (attempt === 0 ? { status: 503, headers: { "Retry-After": "1" } } : { status: 200 }));
     await client.publish({ url: `${dest.url}/retry/after`, body: "x", retries: 3, retryDelay: "10" });
-    const deliveries = await settled("/retry/after", 2, 4000);
+    const deliveries = await dest.settled("/retry/after", 2, 4000);
     expect(deliveries).toHaveLength(2);
     expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(990);
     expect(deliveries[1]!.retried).toBe(1);
@@ -215,7 +207,7 @@ describe("official SDK: callbacks", () => {
       retries: 2,
       callback: callbackUrl,
     });
-    const [callback, ...more] = await settled("/cb/ok", 1);
+    const [callback, ...more] = await dest.settled("/cb/ok", 1);
     expect(more).toHaveLength(0);
     expect(callback!.signatureValid).toBe(true);
     expect(callback!.url).toBe(callbackUrl);
@@ -272,7 +264,7 @@ describe("official SDK: callbacks", () => {
   it("a non-retryable 489 fires the failure callback once with status 489", async () => {
     dest.route("/cbf489/src", () => ({ status: 489, headers: { "Upstash-NonRetryable-Error": "true" } }));
     await client.publish({ url: `${dest.url}/cbf489/src`, body: "x", retries: 3, retryDelay: "10", failureCallback: `${dest.url}/cbf489/failed` });
-    const failed = await settled("/cbf489/failed", 1);
+    const failed = await dest.settled("/cbf489/failed", 1);
     expect(failed).toHaveLength(1);
     expect(decodeReport(failed[0]!)).toMatchObject({ status: 489, retried: 0, maxRetries: 3 });
     expect(dest.at("/cbf489/src")).toHaveLength(1);
@@ -292,7 +284,7 @@ describe("official SDK: URL groups", () => {
     expect(results as unknown[]).toHaveLength(3);
     for (const { url } of endpoints) {
       const path = new URL(url).pathname;
-      const deliveries = await settled(path, 1);
+      const deliveries = await dest.settled(path, 1);
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]!.signatureValid).toBe(true);
       expect(deliveries[0]!.headers["upstash-topic-name"]).toBe("e2e-group");
@@ -323,7 +315,7 @@ describe("official SDK: schedules", () => {
 
     const fired = dev.triggerSchedule(scheduleId);
     expect(fired).toHaveLength(1);
-    const deliveries = await settled("/sched", 1);
+    const deliveries = await dest.settled("/sched", 1);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.text).toBe("tick");
     expect(deliveries[0]!.headers["upstash-schedule-id"]).toBe(scheduleId);
@@ -359,7 +351,7 @@ describe("official SDK: messages, queues, DLQ, logs and keys", () => {
     expect((await queue.get()).lag).toBe(1);
 
     await queue.resume();
-    expect(await settled("/paused", 1)).toHaveLength(1);
+    expect(await dest.settled("/paused", 1)).toHaveLength(1);
     await queue.delete();
     await expect(queue.get()).rejects.toThrow();
   });
@@ -424,7 +416,7 @@ describe("official SDK: delivery details", () => {
   it("keeps the destination's own query string and signs the full URL", async () => {
     const url = `${dest.url}/query/dest?a=1&b=two`;
     await client.publish({ url, body: "q" });
-    const [delivery, ...more] = await settled("/query/dest", 1);
+    const [delivery, ...more] = await dest.settled("/query/dest", 1);
     expect(more).toHaveLength(0);
     expect(delivery!.url).toBe(url);
     expect(delivery!.signatureValid).toBe(true);
@@ -432,7 +424,7 @@ describe("official SDK: delivery details", () => {
 
   it("a GET delivery of an empty message has an empty body", async () => {
     await client.publish({ url: `${dest.url}/get/empty`, method: "GET" });
-    const [delivery] = await settled("/get/empty", 1);
+    const [delivery] = await dest.settled("/get/empty", 1);
     expect(delivery!.method).toBe("GET");
     expect(delivery!.body.length).toBe(0);
     expect(delivery!.signatureValid).toBe(true);
@@ -450,7 +442,7 @@ describe("official SDK: delivery details", () => {
       return { status: 200, delayMs: 40 };
     });
     for (let n = 0; n < 6; n++) await queue.enqueue({ url: `${dest.url}/par2`, body: String(n) });
-    expect(await settled("/par2", 6)).toHaveLength(6);
+    expect(await dest.settled("/par2", 6)).toHaveLength(6);
     expect(maxInFlight).toBe(2);
   });
 
@@ -466,7 +458,7 @@ describe("official SDK: delivery details", () => {
     for (let n = 0; n < 4; n++) {
       await client.publish({ url: `${dest.url}/flow`, body: String(n), flowControl: { key: "e2e-flow", parallelism: 1 } });
     }
-    expect(await settled("/flow", 4)).toHaveLength(4);
+    expect(await dest.settled("/flow", 4)).toHaveLength(4);
     expect(maxInFlight).toBe(1);
   });
 
@@ -475,7 +467,7 @@ describe("official SDK: delivery details", () => {
       attempt === 0 ? { status: 429, headers: { "Retry-After": new Date(Date.now() + 2000).toUTCString() } } : { status: 200 },
     );
     await client.publish({ url: `${dest.url}/retry/date`, body: "x", retries: 2, retryDelay: "10" });
-    const deliveries = await settled("/retry/date", 2, 5000);
+    const deliveries = await dest.settled("/retry/date", 2, 5000);
     expect(deliveries).toHaveLength(2);
     // The date has one-second resolution, so the wait is between 1 and 2 seconds.
     expect(deliveries[1]!.at - deliveries[0]!.at).toBeGreaterThanOrEqual(900);
@@ -489,7 +481,7 @@ describe("official SDK: delivery details", () => {
       callback: `${dest.url}/cbgroup/cb`,
       headers: { "Upstash-Callback-Forward-X-Cb-Secret": "s3cret" },
     });
-    const [callback] = await settled("/cbgroup/cb", 1);
+    const [callback] = await dest.settled("/cbgroup/cb", 1);
     expect(callback!.headers["x-cb-secret"]).toBe("s3cret");
     expect(dest.at("/cbgroup/ep")[0]!.headers["x-cb-secret"]).toBeUndefined();
     expect(decodeReport(callback!).raw).toMatchObject({ topicName: "e2e-cbgroup", endpointName: "only" });

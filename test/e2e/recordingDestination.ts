@@ -2,7 +2,9 @@
 // (with whichever Receiver the test passes) and records it, answering per path.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { waitFor } from "./waitFor.js";
+import { startDevServer } from "@stashkit/dev-server";
+import type { DevServer } from "@stashkit/dev-server";
+import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 /** What the destination answers to one request. */
 export type Reply =
@@ -47,6 +49,8 @@ export interface RecordingDestination {
   at(path: string): Delivery[];
   /** Waits until `path` has received at least `count` deliveries. */
   waitFor(path: string, count: number, timeoutMs?: number): Promise<Delivery[]>;
+  /** Waits for `count` deliveries on `path`, then lets duplicates show up, and returns them all. */
+  settled(path: string, count: number, timeoutMs?: number): Promise<Delivery[]>;
   close(): Promise<void>;
 }
 
@@ -97,13 +101,19 @@ export async function startRecordingDestination(verify: Verifier): Promise<Recor
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const at = (path: string) => deliveries.filter((d) => d.path === path);
+  const waitForCount = (path: string, count: number, timeoutMs = 5000) =>
+    waitFor(() => at(path).length >= count && at(path), { timeout: timeoutMs, what: `${count} deliveries on ${path}` });
   return {
     url: `http://127.0.0.1:${port}`,
     deliveries,
     route: (path, responder) => void routes.set(path, responder),
     at,
-    waitFor: (path, count, timeoutMs = 5000) =>
-      waitFor(() => at(path).length >= count && at(path), { timeout: timeoutMs, what: `${count} deliveries on ${path}` }),
+    waitFor: waitForCount,
+    async settled(path, count, timeoutMs) {
+      await waitForCount(path, count, timeoutMs);
+      await sleep(SETTLE_MS);
+      return at(path);
+    },
     close() {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -127,4 +137,28 @@ export async function closedPortUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return `http://127.0.0.1:${port}`;
+}
+
+/** A dev server (fast default retries) and a recording destination verifying with its keys. */
+export interface E2eHarness {
+  readonly dev: DevServer;
+  readonly dest: RecordingDestination;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the dev server and a destination whose verifier is built from the server's keys.
+ * @param verifierFor - builds the Receiver under test from the dev server's signing keys
+ */
+export async function startE2eHarness(verifierFor: (keys: { currentSigningKey: string; nextSigningKey: string }) => Verifier): Promise<E2eHarness> {
+  const dev = await startDevServer({ port: 0, defaultRetryDelay: () => 10 });
+  const dest = await startRecordingDestination(verifierFor(dev));
+  return {
+    dev,
+    dest,
+    async close() {
+      await dev.close();
+      await dest.close();
+    },
+  };
 }

@@ -6,31 +6,27 @@ import { startDevServer } from "@stashkit/dev-server";
 import type { DevServer } from "@stashkit/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeReport } from "./callbackReport.js";
-import { closedPortUrl, startRecordingDestination } from "./recordingDestination.js";
-import type { RecordingDestination } from "./recordingDestination.js";
+import { closedPortUrl, startE2eHarness, startRecordingDestination } from "./recordingDestination.js";
+import type { E2eHarness, RecordingDestination } from "./recordingDestination.js";
 import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 let dev: DevServer;
 let dest: RecordingDestination;
 let client: Client;
 
+let harness: E2eHarness;
+
 beforeAll(async () => {
-  dev = await startDevServer({ port: 0, defaultRetryDelay: () => 10 });
-  const receiver = new Receiver({ currentSigningKey: dev.currentSigningKey, nextSigningKey: dev.nextSigningKey });
-  dest = await startRecordingDestination(({ signature, body, url }) => receiver.verify({ signature, body, url }));
+  harness = await startE2eHarness((keys) => {
+    const receiver = new Receiver(keys);
+    return ({ signature, body, url }) => receiver.verify({ signature, body: body, url });
+  });
+  ({ dev, dest } = harness);
   client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
 });
 
-afterAll(async () => {
-  await dev?.close();
-  await dest?.close();
-});
+afterAll(() => harness?.close());
 
-async function settled(path: string, count: number, timeoutMs = 5000) {
-  await dest.waitFor(path, count, timeoutMs);
-  await sleep(SETTLE_MS);
-  return dest.at(path);
-}
 
 async function dlqFor(url: string) {
   return (await client.dlq.list({ filter: { url } })).messages;
@@ -60,7 +56,7 @@ describe("stashkit Client: publishing", () => {
       body: { orderId: 42, note: "héllo" },
       headers: { "X-Tenant": "acme" },
     }));
-    const deliveries = await settled("/sk/json", 1);
+    const deliveries = await dest.settled("/sk/json", 1);
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.signatureValid).toBe(true);
     expect(JSON.parse(deliveries[0]!.text)).toEqual({ orderId: 42, note: "héllo" });
@@ -72,7 +68,7 @@ describe("stashkit Client: publishing", () => {
   it("publish sends binary bodies byte for byte", async () => {
     const bytes = new Uint8Array([0, 255, 1, 254, 10, 13]);
     await one(client.publish({ destination: urlOf("/sk/bytes"), body: bytes, contentType: "application/octet-stream" }));
-    const [delivery] = await settled("/sk/bytes", 1);
+    const [delivery] = await dest.settled("/sk/bytes", 1);
     expect([...delivery!.body]).toEqual([...bytes]);
     expect(delivery!.signatureValid).toBe(true);
   });
@@ -91,7 +87,7 @@ describe("stashkit Client: publishing", () => {
     for (let n = 0; n < 4; n++) {
       await one(client.enqueueJSON({ queueName: "sk-fifo", destination: urlOf("/sk/fifo"), body: { n }, retries: 1, retryDelay: "10" }));
     }
-    const deliveries = await settled("/sk/fifo", 5);
+    const deliveries = await dest.settled("/sk/fifo", 5);
     expect(deliveries.map((d) => (JSON.parse(d.text) as { n: number }).n)).toEqual([0, 1, 1, 2, 3]);
     expect(maxInFlight).toBe(1);
     expect(deliveries.every((d) => d.signatureValid)).toBe(true);
@@ -107,7 +103,7 @@ describe("stashkit Client: publishing", () => {
       callback: urlOf("/sk/fifo-cb/slow-callback"),
     });
     await client.enqueue({ queueName: "sk-fifo-cb", destination: urlOf("/sk/fifo-cb/second"), body: "2" });
-    const [second] = await settled("/sk/fifo-cb/second", 1);
+    const [second] = await dest.settled("/sk/fifo-cb/second", 1);
     const [callback] = dest.at("/sk/fifo-cb/slow-callback");
     expect(callback).toBeDefined();
     // The callback answered 150 ms after it arrived; only then may the second message start.
@@ -132,7 +128,7 @@ describe("stashkit Client: publishing", () => {
     ]);
     expect(results).toHaveLength(3);
     for (const [i, path] of ["/sk/batch/a", "/sk/batch/b", "/sk/batch/c"].entries()) {
-      const deliveries = await settled(path, 1);
+      const deliveries = await dest.settled(path, 1);
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]!.messageId).toBe(messageIdOf(results[i]));
       expect(deliveries[0]!.signatureValid).toBe(true);
@@ -147,13 +143,13 @@ describe("stashkit Client: publishing", () => {
     const c1 = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "c", contentBasedDeduplication: true }));
     const c2 = await one(client.publish({ destination: urlOf("/sk/dedup"), body: "c", contentBasedDeduplication: true }));
     expect(c2).toMatchObject({ messageId: c1.messageId, deduplicated: true });
-    expect((await settled("/sk/dedup", 2)).map((d) => d.text).sort()).toEqual(["1", "c"]);
+    expect((await dest.settled("/sk/dedup", 2)).map((d) => d.text).sort()).toEqual(["1", "c"]);
   });
 
   it("delay holds the first attempt back", async () => {
     const start = Date.now();
     await one(client.publish({ destination: urlOf("/sk/delay"), body: "x", delay: "1s" }));
-    const [delivery] = await settled("/sk/delay", 1);
+    const [delivery] = await dest.settled("/sk/delay", 1);
     expect(delivery!.at - start).toBeGreaterThanOrEqual(990);
   });
 });
@@ -170,7 +166,7 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
       callback: `${dest.url}/sk/fail-cb`,
       failureCallback: { url: `${dest.url}/sk/fail-fcb`, retries: 0 },
     }));
-    const [failure] = await settled("/sk/fail-fcb", 1);
+    const [failure] = await dest.settled("/sk/fail-fcb", 1);
     await dest.waitFor("/sk/fail-cb", 3);
     await sleep(SETTLE_MS);
     expect(dest.at("/sk/fail").map((d) => d.retried)).toEqual([0, 1, 2]);
@@ -189,7 +185,7 @@ describe("stashkit Client: retries, DLQ and callbacks", () => {
   it("a success callback is signed for its own URL and carries the response", async () => {
     dest.route("/sk/ok", () => ({ status: 201, headers: { "content-type": "text/plain" }, body: "done" }));
     const { messageId } = await one(client.publishJSON({ destination: urlOf("/sk/ok"), body: { a: 1 }, callback: `${dest.url}/sk/ok-cb` }));
-    const [callback, ...more] = await settled("/sk/ok-cb", 1);
+    const [callback, ...more] = await dest.settled("/sk/ok-cb", 1);
     expect(more).toHaveLength(0);
     expect(callback!.signatureValid).toBe(true);
     expect(decodeReport(callback!)).toMatchObject({ status: 201, retried: 0, sourceMessageId: messageId, bodyText: "done", sourceBodyText: '{"a":1}' });
@@ -236,7 +232,7 @@ describe("stashkit Client: management", () => {
     const results = await client.publishJSON({ destination: "sk-group", body: { hi: 1 } });
     expect(results).toHaveLength(2);
     for (const path of ["/sk/g1", "/sk/g2"]) {
-      const deliveries = await settled(path, 1);
+      const deliveries = await dest.settled(path, 1);
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]!.signatureValid).toBe(true);
       expect(deliveries[0]!.headers["upstash-topic-name"]).toBe("sk-group");
@@ -262,7 +258,7 @@ describe("stashkit Client: management", () => {
     await client.schedules.resume(scheduleId);
     expect((await client.schedules.get(scheduleId)).isPaused).toBe(false);
     dev.triggerSchedule(scheduleId);
-    const [delivery, ...more] = await settled("/sk/sched", 1);
+    const [delivery, ...more] = await dest.settled("/sk/sched", 1);
     expect(more).toHaveLength(0);
     expect(delivery!.headers["upstash-schedule-id"]).toBe(scheduleId);
     expect(delivery!.signatureValid).toBe(true);
@@ -278,7 +274,7 @@ describe("stashkit Client: management", () => {
     expect(dest.at("/sk/q")).toHaveLength(0);
     expect((await client.queues.list()).find((q) => q.name === "sk-q")?.lag).toBe(1);
     await client.queues.resume("sk-q");
-    expect(await settled("/sk/q", 1)).toHaveLength(1);
+    expect(await dest.settled("/sk/q", 1)).toHaveLength(1);
     await client.queues.pause("sk-q");
     expect((await client.queues.get("sk-q")).paused).toBe(true);
     await client.queues.delete("sk-q");

@@ -1,27 +1,24 @@
 // Destination faults, end to end with the official SDK: a 500, a hang past the timeout, a
 // connection reset and a closed port. Each must be attempted exactly 1 + retries times and
 // leave exactly one DLQ entry, with no duplicate delivery.
-import { Client, Receiver } from "@upstash/qstash";
+import type { Client } from "@upstash/qstash";
 import type { DevServer } from "@stashkit/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closedPortUrl, startE2eHarness } from "./recordingDestination.js";
-import type { E2eHarness, RecordingDestination } from "./recordingDestination.js";
+import { closedPortUrl } from "./recordingDestination.js";
+import type { RecordingDestination } from "./recordingDestination.js";
+import { startOfficialHarness } from "./officialHarness.js";
+import type { OfficialHarness } from "./officialHarness.js";
 import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 let dev: DevServer;
 let dest: RecordingDestination;
 let client: Client;
 
-let harness: E2eHarness;
+let harness: OfficialHarness;
 
 beforeAll(async () => {
-  process.env["UPSTASH_DISABLE_TELEMETRY"] = "1";
-  harness = await startE2eHarness((keys) => {
-    const receiver = new Receiver(keys);
-    return ({ signature, body, url }) => receiver.verify({ signature, body: body.toString("utf8"), url });
-  });
-  ({ dev, dest } = harness);
-  client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
+  harness = await startOfficialHarness();
+  ({ dev, dest, client } = harness);
 });
 
 afterAll(() => harness?.close());

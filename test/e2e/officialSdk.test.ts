@@ -1,28 +1,25 @@
 // The official @upstash/qstash Client and Receiver against our dev server, end to end:
 // every delivery goes through real HTTP to a local destination that verifies it with the
 // official Receiver and the dev server's keys.
-import { Client, Receiver } from "@upstash/qstash";
+import { Receiver } from "@upstash/qstash";
+import type { Client } from "@upstash/qstash";
 import type { DevServer } from "@stashkit/dev-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeReport } from "./callbackReport.js";
-import { startE2eHarness } from "./recordingDestination.js";
-import type { E2eHarness, RecordingDestination } from "./recordingDestination.js";
+import type { RecordingDestination } from "./recordingDestination.js";
+import { startOfficialHarness } from "./officialHarness.js";
+import type { OfficialHarness } from "./officialHarness.js";
 import { SETTLE_MS, sleep, waitFor } from "./waitFor.js";
 
 let dev: DevServer;
 let dest: RecordingDestination;
 let client: Client;
 
-let harness: E2eHarness;
+let harness: OfficialHarness;
 
 beforeAll(async () => {
-  process.env["UPSTASH_DISABLE_TELEMETRY"] = "1";
-  harness = await startE2eHarness((keys) => {
-    const receiver = new Receiver(keys);
-    return ({ signature, body, url }) => receiver.verify({ signature, body: body.toString("utf8"), url });
-  });
-  ({ dev, dest } = harness);
-  client = new Client({ baseUrl: dev.url, token: dev.token, retry: false });
+  harness = await startOfficialHarness();
+  ({ dev, dest, client } = harness);
 });
 
 afterAll(() => harness?.close());

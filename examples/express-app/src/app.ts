@@ -1,14 +1,9 @@
 import express from "express";
 import type { Express } from "express";
+import { DEV_SERVER_CREDENTIALS } from "@stashkit/core/testing";
 import { stashkit } from "@stashkit/express";
 import { definitions, onAppEvent } from "./routes.js";
 import type { AppEvent } from "./routes.js";
-
-/** The local QStash dev server's published signing keys, used when the environment has none. */
-export const DEV_SIGNING_KEYS = {
-  currentSigningKey: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
-  nextSigningKey: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
-} as const;
 
 export interface CreateAppOptions {
   /** @default QSTASH_CURRENT_SIGNING_KEY, else the dev server's key */
@@ -39,8 +34,8 @@ export function createApp(options: CreateAppOptions = {}): { app: Express; event
   const app = express();
   app.use(
     stashkit(definitions, {
-      currentSigningKey: signingKey(options.currentSigningKey, "QSTASH_CURRENT_SIGNING_KEY", DEV_SIGNING_KEYS.currentSigningKey),
-      nextSigningKey: signingKey(options.nextSigningKey, "QSTASH_NEXT_SIGNING_KEY", DEV_SIGNING_KEYS.nextSigningKey),
+      currentSigningKey: signingKey(options.currentSigningKey, "QSTASH_CURRENT_SIGNING_KEY", DEV_SERVER_CREDENTIALS.currentSigningKey),
+      nextSigningKey: signingKey(options.nextSigningKey, "QSTASH_NEXT_SIGNING_KEY", DEV_SERVER_CREDENTIALS.nextSigningKey),
       ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
       // The demo fails on purpose; one line per 500 instead of a stack trace.
       onError: (error) => console.warn("[handler error → 500]", error instanceof Error ? error.message : error),

@@ -1,3 +1,4 @@
+import { DEV_SERVER_CREDENTIALS } from "./devServerCredentials.js";
 import { InvalidOptionError } from "./errors.js";
 import { MissingSigningKeysError } from "./handlerErrors.js";
 
@@ -17,8 +18,8 @@ export interface SigningKeySource {
 
 /** The official dev server's fixed keys (wire spec 7.1). */
 export const DEV_SIGNING_KEYS: SigningKeyPair = {
-  current: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
-  next: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs",
+  current: DEV_SERVER_CREDENTIALS.currentSigningKey,
+  next: DEV_SERVER_CREDENTIALS.nextSigningKey,
 };
 
 const REGIONS = ["EU_CENTRAL_1", "US_EAST_1"] as const;

@@ -7,3 +7,4 @@ export type { SignDeliveryOptions, DeliveryClaimsInput } from "./signDelivery.js
 export { buildCallbackPayload } from "./buildCallbackPayload.js";
 export type { BuildCallbackPayloadOptions, CallbackReport } from "./buildCallbackPayload.js";
 
+export { DEV_SERVER_CREDENTIALS } from "./devServerCredentials.js";

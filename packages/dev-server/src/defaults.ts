@@ -1,16 +1,16 @@
+import { DEV_SERVER_CREDENTIALS } from "@stashkit/core/testing";
+
 /**
- * Bearer token of the official QStash dev server's default user: the base64 of
- * `{"UserID":"defaultUser","Password":"defaultPassword"}`. The official SDK's dev
+ * Bearer token of the official QStash dev server's default user. The official SDK's dev
  * mode hard-codes it, so matching it lets that SDK use this server unchanged.
  */
-export const DEFAULT_TOKEN =
-  "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=";
+export const DEFAULT_TOKEN = DEV_SERVER_CREDENTIALS.token;
 
 /** Current signing key of the official dev server's default user. */
-export const DEFAULT_CURRENT_SIGNING_KEY = "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r";
+export const DEFAULT_CURRENT_SIGNING_KEY = DEV_SERVER_CREDENTIALS.currentSigningKey;
 
 /** Next signing key of the official dev server's default user. */
-export const DEFAULT_NEXT_SIGNING_KEY = "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs";
+export const DEFAULT_NEXT_SIGNING_KEY = DEV_SERVER_CREDENTIALS.nextSigningKey;
 
 /** Port of the official dev server, also probed by the official SDK's dev mode. */
 export const DEFAULT_PORT = 8080;

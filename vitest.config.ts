@@ -9,8 +9,8 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@stashkit\/core\/testing$/, replacement: src("./packages/core/src/testing.ts") },
-      { find: /^@stashkit\/core\/node$/, replacement: src("./packages/core/src/node.ts") },
+      { find: /^@stashkit\/core\/testing$/, replacement: src("./packages/core/src/testing/index.ts") },
+      { find: /^@stashkit\/core\/node$/, replacement: src("./packages/core/src/node/index.ts") },
       { find: /^@stashkit\/core$/, replacement: src("./packages/core/src/index.ts") },
       { find: /^@stashkit\/next$/, replacement: src("./packages/next/src/index.ts") },
       { find: /^@stashkit\/express$/, replacement: src("./packages/express/src/index.ts") },

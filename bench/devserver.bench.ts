@@ -167,7 +167,7 @@ async function embedded(): Promise<Target> {
 
 /** `stashkit dev --port 0 --quiet` in its own process, as users run it. */
 async function cli(): Promise<Target> {
-  const cliPath = fileURLToPath(new URL("../packages/dev-server/src/cli.ts", import.meta.url));
+  const cliPath = fileURLToPath(new URL("../packages/dev-server/src/cli/cli.ts", import.meta.url));
   const profile = process.env["DEVSERVER_BENCH_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["DEVSERVER_BENCH_PROF"]}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", cliPath, "dev", "--port", "0", "--quiet"], {
     stdio: ["ignore", "pipe", "inherit"],

@@ -9,7 +9,7 @@
 // Run: node --import tsx bench/publish.bench.ts [iterations]
 import { Client as UpstashClient } from "@upstash/qstash";
 // The source module, so the figure does not depend on a fresh build of dist.
-import { buildPublishRequest, type PublishOptions } from "../packages/core/src/buildPublishRequest.js";
+import { buildPublishRequest, type PublishOptions } from "../packages/core/src/publish/buildPublishRequest.js";
 
 const ITERATIONS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 2;

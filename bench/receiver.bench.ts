@@ -7,7 +7,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Receiver as OfficialReceiver } from "@upstash/qstash";
 import { Receiver } from "../packages/core/src/index.js";
-import { signDelivery } from "../packages/core/src/signDelivery.js";
+import { signDelivery } from "../packages/core/src/testing/signDelivery.js";
 
 const keys = { currentSigningKey: "sig_bench_current_0123456789abcdef", nextSigningKey: "sig_bench_next_0123456789abcdef" };
 const url = "https://app.example.com/api/send-email";

@@ -6,22 +6,22 @@ export { QStashError, InvalidOptionError, QStashHttpError, SignatureError } from
 export type { SignatureErrorReason } from "./errors.js";
 
 // --- grammars and request builder ---
-export { parseDuration, formatDuration } from "./duration.js";
-export type { Duration } from "./duration.js";
-export { parseRetryDelay, RetryDelaySyntaxError, RETRY_DELAY_MAX_MS } from "./retryDelay.js";
-export type { RetryDelayExpression, RetryDelayNode, RetryDelayFunction } from "./retryDelay.js";
-export { buildPublishRequest, buildPublishHeaders, publishOptionsSchema } from "./buildPublishRequest.js";
-export type { PublishOptions } from "./buildPublishRequest.js";
+export { parseDuration, formatDuration } from "./publish/duration.js";
+export type { Duration } from "./publish/duration.js";
+export { parseRetryDelay, RetryDelaySyntaxError, RETRY_DELAY_MAX_MS } from "./publish/retryDelay.js";
+export type { RetryDelayExpression, RetryDelayNode, RetryDelayFunction } from "./publish/retryDelay.js";
+export { buildPublishRequest, buildPublishHeaders, publishOptionsSchema } from "./publish/buildPublishRequest.js";
+export type { PublishOptions } from "./publish/buildPublishRequest.js";
 
 // --- client ---
-export { Client } from "./client.js";
-export type { ClientOptions, ClientEnqueueOptions, PublishResponse, BatchResult } from "./client.js";
-export { QStashNetworkError, QStashResponseError } from "./clientErrors.js";
-export type { RetryOptions } from "./retryPolicy.js";
-export type { FetchLike } from "./transport.js";
-export type { ClientPublishOptions } from "./publishCall.js";
-export type { BatchEntry } from "./batch.js";
-export type { MessageFilter, BulkSelection } from "./filterQuery.js";
+export { Client } from "./client/client.js";
+export type { ClientOptions, ClientEnqueueOptions, PublishResponse, BatchResult } from "./client/client.js";
+export { QStashNetworkError, QStashResponseError } from "./client/clientErrors.js";
+export type { RetryOptions } from "./client/retryPolicy.js";
+export type { FetchLike } from "./client/transport.js";
+export type { ClientPublishOptions } from "./client/publishCall.js";
+export type { BatchEntry } from "./client/batch.js";
+export type { MessageFilter, BulkSelection } from "./client/filterQuery.js";
 export type {
   PublishResult,
   BatchEntryError,
@@ -37,32 +37,32 @@ export type {
   SigningKeys,
   LogEvent,
   EventList,
-} from "./apiSchemas.js";
-export type { Messages, MessageCancelFilter } from "./messages.js";
-export type { Queues, QueueUpsertOptions } from "./queues.js";
-export type { Dlq, DlqFilter, DlqPage, DlqListOptions } from "./dlq.js";
-export type { Schedules, ScheduleCreateOptions } from "./schedules.js";
-export type { UrlGroups, UrlGroupEndpoint, UrlGroupEndpointRef } from "./urlGroups.js";
-export type { Keys } from "./keys.js";
-export type { Events, EventFilter, EventListOptions } from "./events.js";
+} from "./client/apiSchemas.js";
+export type { Messages, MessageCancelFilter } from "./client/messages.js";
+export type { Queues, QueueUpsertOptions } from "./client/queues.js";
+export type { Dlq, DlqFilter, DlqPage, DlqListOptions } from "./client/dlq.js";
+export type { Schedules, ScheduleCreateOptions } from "./client/schedules.js";
+export type { UrlGroups, UrlGroupEndpoint, UrlGroupEndpointRef } from "./client/urlGroups.js";
+export type { Keys } from "./client/keys.js";
+export type { Events, EventFilter, EventListOptions } from "./client/events.js";
 
 // --- receiver and parsers ---
-export { Receiver } from "./receiver.js";
-export type { ReceiverConfig, VerifyRequest, VerifiedDelivery, SafeVerifyResult } from "./receiver.js";
-export type { DeliveryClaims } from "./deliveryClaims.js";
-export type { SigningKeyName } from "./verifyEngine.js";
-export { MAX_SIGNATURE_LENGTH } from "./signatureToken.js";
-export { createMemoryReplayStore } from "./replayGuard.js";
-export type { ReplayStore, MemoryReplayStoreOptions } from "./replayGuard.js";
-export { resolvePublicUrl } from "./publicUrl.js";
-export type { PublicUrlOptions, HeaderLookup } from "./publicUrl.js";
-export { parseDelivery, DeliveryParseError } from "./parseDelivery.js";
-export type { Delivery, DeliveryHeadersInput } from "./parseDelivery.js";
-export { parseCallback, CallbackParseError, callbackPayloadSchema } from "./parseCallback.js";
-export type { CallbackPayload } from "./parseCallback.js";
+export { Receiver } from "./verify/receiver.js";
+export type { ReceiverConfig, VerifyRequest, VerifiedDelivery, SafeVerifyResult } from "./verify/receiver.js";
+export type { DeliveryClaims } from "./verify/deliveryClaims.js";
+export type { SigningKeyName } from "./verify/verifyEngine.js";
+export { MAX_SIGNATURE_LENGTH } from "./verify/signatureToken.js";
+export { createMemoryReplayStore } from "./verify/replayGuard.js";
+export type { ReplayStore, MemoryReplayStoreOptions } from "./verify/replayGuard.js";
+export { resolvePublicUrl } from "./verify/publicUrl.js";
+export type { PublicUrlOptions, HeaderLookup } from "./verify/publicUrl.js";
+export { parseDelivery, DeliveryParseError } from "./parse/parseDelivery.js";
+export type { Delivery, DeliveryHeadersInput } from "./parse/parseDelivery.js";
+export { parseCallback, CallbackParseError, callbackPayloadSchema } from "./parse/parseCallback.js";
+export type { CallbackPayload } from "./parse/parseCallback.js";
 
 // --- typed handlers ---
-export { defineDestination } from "./defineDestination.js";
+export { defineDestination } from "./handlers/defineDestination.js";
 export type {
   DestinationDefinition,
   DestinationConfig,
@@ -74,9 +74,9 @@ export type {
   AnyDestination,
   PayloadOf,
   ParsedPayloadOf,
-} from "./defineDestination.js";
-export { defineCallback, defineFailureCallback } from "./defineCallback.js";
-export type { CallbackDefinition, CallbackConfig, CallbackContext } from "./defineCallback.js";
+} from "./handlers/defineDestination.js";
+export { defineCallback, defineFailureCallback } from "./handlers/defineCallback.js";
+export type { CallbackDefinition, CallbackConfig, CallbackContext } from "./handlers/defineCallback.js";
 export {
   NonRetryableError,
   RetryAfterError,
@@ -84,8 +84,8 @@ export {
   BodyTooLargeError,
   MissingSigningKeysError,
   BodyAlreadyParsedError,
-} from "./handlerErrors.js";
-export type { PayloadIssue } from "./handlerErrors.js";
+} from "./handlers/handlerErrors.js";
+export type { PayloadIssue } from "./handlers/handlerErrors.js";
 export type {
   RawDeliveryRequest,
   RawDeliveryResponse,
@@ -93,10 +93,10 @@ export type {
   DeliveryHandlers,
   HandlerOptions,
   DeliveryVerifier,
-} from "./handleDelivery.js";
-export { errorToResponse, statusOfError } from "./errorStatus.js";
-export { readBody, DEFAULT_MAX_BODY_BYTES } from "./readBody.js";
-export type { BodySource, ChunkEmitter } from "./readBody.js";
-export { validatePayload } from "./validatePayload.js";
-export { sendToDestination, destinationRef } from "./send.js";
-export type { DestinationRef, SendOptions, SendClient } from "./send.js";
+} from "./handlers/handleDelivery.js";
+export { errorToResponse, statusOfError } from "./handlers/errorStatus.js";
+export { readBody, DEFAULT_MAX_BODY_BYTES } from "./handlers/readBody.js";
+export type { BodySource, ChunkEmitter } from "./handlers/readBody.js";
+export { validatePayload } from "./handlers/validatePayload.js";
+export { sendToDestination, destinationRef } from "./handlers/send.js";
+export type { DestinationRef, SendOptions, SendClient } from "./handlers/send.js";

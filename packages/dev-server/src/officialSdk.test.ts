@@ -2,8 +2,8 @@ import { Client, Receiver } from "@upstash/qstash";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DevServer } from "./startDevServer.js";
 import { startDevServer } from "./startDevServer.js";
-import type { Destination } from "./testSupport.js";
-import { startDestination } from "./testSupport.js";
+import type { Destination } from "./testSupport.fixture.js";
+import { startDestination } from "./testSupport.fixture.js";
 
 // A quick compatibility check with the official SDK; the full suite lives in /test.
 let dev: DevServer;

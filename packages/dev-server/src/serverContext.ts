@@ -1,10 +1,10 @@
-import type { DeliveryEngine } from "./deliveryEngine.js";
-import type { DeadLetterQueue } from "./dlq.js";
-import type { EventLog } from "./events.js";
-import type { Publisher } from "./publisher.js";
-import type { ScheduleRegistry } from "./schedules.js";
-import type { SigningKeys } from "./signingKeys.js";
-import type { UrlGroupRegistry } from "./urlGroups.js";
+import type { DeliveryEngine } from "./engine/deliveryEngine.js";
+import type { DeadLetterQueue } from "./state/dlq.js";
+import type { EventLog } from "./state/events.js";
+import type { Publisher } from "./engine/publisher.js";
+import type { ScheduleRegistry } from "./state/schedules.js";
+import type { SigningKeys } from "./state/signingKeys.js";
+import type { UrlGroupRegistry } from "./state/urlGroups.js";
 
 /** The state every route works on. */
 export interface ServerContext {

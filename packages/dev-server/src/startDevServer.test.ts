@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_CURRENT_SIGNING_KEY, DEFAULT_NEXT_SIGNING_KEY, DEFAULT_TOKEN } from "./defaults.js";
 import type { DevServer } from "./startDevServer.js";
 import { startDevServer } from "./startDevServer.js";
-import type { Destination } from "./testSupport.js";
-import { api, startDestination } from "./testSupport.js";
+import type { Destination } from "./testSupport.fixture.js";
+import { api, startDestination } from "./testSupport.fixture.js";
 
 let dev: DevServer;
 let dest: Destination;

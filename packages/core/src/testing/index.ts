@@ -1,7 +1,7 @@
 // Public entry of @stashkit/core/testing: helpers for users' tests and for the dev server.
-// Every export is listed by name. Edit with small insertions; several people work on this file.
+// Every export is listed by name.
 
-// --- signing and callback helpers (receiver owner) ---
+// --- signing and callback helpers ---
 export { signDelivery } from "./signDelivery.js";
 export type { SignDeliveryOptions, DeliveryClaimsInput } from "./signDelivery.js";
 export { buildCallbackPayload } from "./buildCallbackPayload.js";

@@ -1,6 +1,6 @@
 import { DEV_SERVER_CREDENTIALS } from "./devServerCredentials.js";
 import { InvalidOptionError } from "../errors.js";
-import { MissingSigningKeysError } from "../handlers/handlerErrors.js";
+import { MissingSigningKeysError } from "../errors.js";
 
 /** A current/next key pair. */
 export interface SigningKeyPair {

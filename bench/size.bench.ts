@@ -70,7 +70,7 @@ function installPacked(scratch: string): void {
       encoding: "utf8",
     });
     if (pack.status !== 0) throw new Error(`npm pack ${name} failed:\n${pack.stderr}`);
-    const [{ filename }] = JSON.parse(pack.stdout) as Array<{ filename: string }>;
+    const { filename } = (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0]!;
     const dest = join(modules, "@stashkit", name);
     mkdirSync(dest, { recursive: true });
     const untar = spawnSync("tar", ["-xzf", join(tarballs, filename), "-C", dest, "--strip-components=1"]);

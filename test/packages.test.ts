@@ -96,6 +96,29 @@ describe.each(PACKAGES)("@stashkit/%s as packed", (name) => {
   });
 });
 
+describe("every entry loads both ways on Node", () => {
+  const entries: Array<[string, string]> = [
+    ["@stashkit/core", "Receiver"],
+    ["@stashkit/core/testing", "signDelivery"],
+    ["@stashkit/core/node", "handleNodeRequest"],
+    ["@stashkit/core/schemas", "publishOptionsSchema"],
+    ["@stashkit/next", "route"],
+    ["@stashkit/express", "stashkit"],
+    ["@stashkit/dev-server", "startDevServer"],
+  ];
+  it.each(entries)("%s: require() and import give the same exports", (entry, name) => {
+    const script = `const cjs = require(${JSON.stringify(entry)});
+      import(${JSON.stringify(entry)}).then((esm) => {
+        const names = (m) => Object.keys(m).filter((k) => k !== "default" && k !== "__esModule").sort().join();
+        if (cjs[${JSON.stringify(name)}] === undefined) throw new Error("require: no ${name}");
+        if (names(cjs) !== names(esm)) throw new Error("exports differ: " + names(cjs) + " / " + names(esm));
+        console.log("ok");
+      });`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(out.trim()).toBe("ok");
+  });
+});
+
 /** Source modules (`<package>/<folder>/<file>`) and dependencies a bundle kept code from. */
 async function bundled(source: string): Promise<string[]> {
   const result = await build({

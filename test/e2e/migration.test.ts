@@ -2,7 +2,6 @@
 // call and the stashkit call it names are run against the same dev server, and must have the
 // same effect (what reaches the destination, what the API answers).
 import { Client as OfficialClient, Receiver as OfficialReceiver } from "@upstash/qstash";
-import { verifySignatureAppRouter } from "@upstash/qstash/nextjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Client, defineDestination, Receiver } from "@stashkit/core";
@@ -10,6 +9,15 @@ import { signDelivery } from "@stashkit/core/testing";
 import { route } from "@stashkit/next";
 import { startE2eHarness, type E2eHarness } from "./recordingDestination.js";
 import { waitFor } from "./waitFor.js";
+
+// Loaded without letting tsc resolve it: its types pull in Next's global declarations, which
+// would retype process.env for every test in the repository.
+type AppRouterWrapper = (
+  handler: (request: Request) => Promise<Response>,
+  config: { currentSigningKey: string; nextSigningKey: string },
+) => (request: Request) => Promise<Response>;
+const officialNextjs: string = "@upstash/qstash/nextjs";
+const { verifySignatureAppRouter } = (await import(officialNextjs)) as { verifySignatureAppRouter: AppRouterWrapper };
 
 let harness: E2eHarness;
 let official: OfficialClient;
@@ -79,7 +87,7 @@ describe("Coming from the official SDK: each row does what its official counterp
 
   it("dlq.listMessages({ filter }) → dlq.list({ filter })", async () => {
     const { dest } = harness;
-    const url = `${dest.url}/m/dead`;
+    const url = `${dest.url}/m/dead` as const;
     dest.route("/m/dead", () => ({ status: 500, body: "boom" }));
     const { messageId } = await ours.publishJSON({ destination: url, body: "x", retries: 0 });
     const theirs = await waitFor(async () => {

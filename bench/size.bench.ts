@@ -13,7 +13,7 @@ import { tmpdir, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { bundleLikeAUser } from "../scripts/userBundle.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = ["core", "next", "express", "dev-server"];
@@ -91,26 +91,8 @@ interface Measured {
 }
 
 async function bundle(scratch: string, source: string): Promise<Measured> {
-  const result = await build({
-    stdin: { contents: source, resolveDir: scratch, sourcefile: "entry.js", loader: "js" },
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["edge-light", "worker", "browser", "import"],
-    mainFields: ["module", "main"],
-    external: ["next", "next/*"],
-    minify: true,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0]!.contents;
-  // Modules that contributed code; the rest were parsed and then dropped by tree shaking.
-  const output = Object.values(result.metafile.outputs)[0]!;
-  const inputs = Object.entries(output.inputs)
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => path);
-  return { minified: code.byteLength, gzip: gzipSync(code).byteLength, inputs };
+  const { code, kept } = await bundleLikeAUser(source, scratch);
+  return { minified: code.byteLength, gzip: gzipSync(code).byteLength, inputs: kept };
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { bundleLikeAUser } from "../scripts/userBundle.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = ["core", "next", "express", "dev-server"] as const;
@@ -121,29 +121,11 @@ describe("every entry loads both ways on Node", () => {
 
 /** Source modules (`<package>/<folder>/<file>`) and dependencies a bundle kept code from. */
 async function bundled(source: string): Promise<string[]> {
-  const result = await build({
-    stdin: { contents: source, resolveDir: root, sourcefile: "entry.js", loader: "js" },
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["edge-light", "worker", "browser", "import"],
-    mainFields: ["module", "main"],
-    external: ["next", "next/*"],
-    minify: true,
-    metafile: true,
-    logLevel: "silent",
-    // The repository's tsconfig maps @stashkit/* to sources; a user's project does not.
-    tsconfigRaw: "{}",
+  const kept = (await bundleLikeAUser(source, root)).kept.map((path) => {
+    const ours = /packages\/([^/]+)\/dist\/(.*)$/.exec(path);
+    if (ours) return `${ours[1]}/${ours[2]}`;
+    return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? path;
   });
-  const output = Object.values(result.metafile.outputs)[0]!;
-  const kept = Object.entries(output.inputs)
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => {
-      const ours = /packages\/([^/]+)\/dist\/(.*)$/.exec(path);
-      if (ours) return `${ours[1]}/${ours[2]}`;
-      return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? path;
-    });
   return [...new Set(kept)];
 }
 

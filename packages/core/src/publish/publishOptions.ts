@@ -104,29 +104,6 @@ export interface ParsedCallback {
   headers?: Array<[string, string]>;
 }
 
-/** Options after validation: durations in seconds, callbacks as objects, headers as pairs. */
-export interface ParsedPublishOptions {
-  baseUrl?: string;
-  token?: string;
-  queueName?: string;
-  destination: string;
-  body?: unknown;
-  contentType?: string;
-  method?: DeliveryMethod;
-  timeout?: number;
-  retries?: number;
-  retryDelay?: string;
-  delay?: number;
-  notBefore?: number;
-  deduplicationId?: string;
-  contentBasedDeduplication?: boolean;
-  headers?: Array<[string, string]>;
-  callback?: ParsedCallback;
-  failureCallback?: ParsedCallback;
-  label?: string;
-  redact?: { body?: boolean; headers?: boolean | string[] };
-  flowControl?: ParsedFlowControl;
-}
 
 /** Checks one option value (never `undefined`) and returns its parsed form, or throws `Problem`. */
 export type OptionCheck<Out> = (value: unknown) => Out;
@@ -291,7 +268,7 @@ function unknownOptionReason(ours: string | undefined): string {
   return ours === undefined ? "is not a known option" : `is not a known option: stashkit calls it ${ours}`;
 }
 
-const redact = strictObject<NonNullable<ParsedPublishOptions["redact"]>>(
+const redact = strictObject<{ body?: boolean; headers?: boolean | string[] }>(
   {
     body: boolean,
     headers: (value) =>
@@ -351,7 +328,7 @@ const OFFICIAL_NAMES: Record<string, string> = {
 };
 
 /** One check per option, in the order problems are reported. */
-export const PUBLISH_FIELDS: { readonly [K in keyof PublishOptions]-?: OptionCheck<ParsedPublishOptions[K]> } = {
+export const PUBLISH_FIELDS = {
   baseUrl: text(HTTP_URL, (value) => httpUrlProblem(value) ?? (/[?#]/.test(value) ? "must not have a query or fragment" : undefined)),
   token: headerSafe,
   queueName: text("must be a string", (value) => (NAME.test(value) ? undefined : "may contain only letters, digits, '.', '_' and '-'")),
@@ -372,6 +349,11 @@ export const PUBLISH_FIELDS: { readonly [K in keyof PublishOptions]-?: OptionChe
   label,
   redact,
   flowControl,
+} satisfies { readonly [K in keyof PublishOptions]-?: OptionCheck<unknown> };
+
+/** Options after validation (what the checks return): durations in seconds, callbacks as objects, headers as pairs. */
+export type ParsedPublishOptions = { destination: string } & {
+  [K in Exclude<keyof typeof PUBLISH_FIELDS, "destination">]?: ReturnType<(typeof PUBLISH_FIELDS)[K]>;
 };
 
 /** The options that must be given, and what is said when one is missing. */

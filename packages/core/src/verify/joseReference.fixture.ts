@@ -4,7 +4,7 @@
 // leaving jose out of the shipped code does not leave it out of the proof.
 import { jwtVerify } from "jose";
 import type { SignatureErrorReason } from "@stashkit/core";
-import { CURRENT, NEXT } from "./receiver.fixture.js";
+import { CURRENT, NEXT, sameUrl } from "./receiver.fixture.js";
 
 const { createHash } = process.getBuiltinModule("node:crypto");
 
@@ -33,18 +33,6 @@ function reasonOf(error: unknown): SignatureErrorReason {
       return "malformed";
   }
 }
-
-const sameUrl = (sub: unknown, url: string): boolean => {
-  if (typeof sub !== "string") return false;
-  if (sub === url) return true;
-  try {
-    const [a, b] = [new URL(sub), new URL(url)];
-    a.hash = b.hash = "";
-    return a.href === b.href;
-  } catch {
-    return false;
-  }
-};
 
 /** What jose decides for a token signed with CURRENT or NEXT, then the URL and body binding. */
 export async function joseOutcome(request: ReferenceRequest, nowSeconds: number): Promise<Outcome> {

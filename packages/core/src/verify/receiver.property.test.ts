@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Receiver } from "@stashkit/core";
 import type { SignatureErrorReason, VerifyRequest } from "@stashkit/core";
-import { CURRENT, FOREIGN, NEXT, NOW, NOW_MS, b64url, bodyHash, forge } from "./receiver.fixture.js";
+import { CURRENT, FOREIGN, NEXT, NOW, NOW_MS, b64url, bodyHash, forge, sameUrl } from "./receiver.fixture.js";
 
 const { createHmac, createHash, timingSafeEqual } = process.getBuiltinModule("node:crypto");
 type Outcome = SignatureErrorReason | "ok";
@@ -22,17 +22,6 @@ function decodeJson(segment: string): unknown {
   }
 }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const sameUrl = (a: unknown, b: string): boolean => {
-  if (typeof a !== "string") return false;
-  if (a === b) return true;
-  try {
-    const [x, y] = [new URL(a), new URL(b)];
-    x.hash = y.hash = "";
-    return x.href === y.href;
-  } catch {
-    return false;
-  }
-};
 
 /** The verification rules, top to bottom; the first failing rule names the reason. */
 function reference(request: { signature: unknown; body: string | Uint8Array; url?: string; clockTolerance?: number }, now = NOW): Outcome {

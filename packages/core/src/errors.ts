@@ -106,16 +106,27 @@ export type SignatureErrorReason =
 export class SignatureError extends QStashError {
   /** Why verification failed. */
   readonly reason: SignatureErrorReason;
+  /** For `url_mismatch`: the URL the signature was issued for (its `sub` claim). */
+  readonly signedUrl?: string;
+  /** For `url_mismatch`: the URL the request arrived at, as checked. */
+  readonly receivedUrl?: string;
 
   /**
    * @param reason - why verification failed; the code is `ERR_SIGNATURE_` plus it in upper case.
    * @param message - short, secret-free text.
-   * @param options - `{ cause }`: the underlying error, kept for logs.
+   * @param options - `{ cause }`: the underlying error, kept for logs; for `url_mismatch`, the
+   *   two URLs (neither is secret: whoever sent the request holds the token).
    */
-  constructor(reason: SignatureErrorReason, message: string, options?: { cause?: unknown }) {
-    super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options);
+  constructor(
+    reason: SignatureErrorReason,
+    message: string,
+    options?: { cause?: unknown; signedUrl?: string; receivedUrl?: string },
+  ) {
+    super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "SignatureError";
     this.reason = reason;
+    if (options?.signedUrl !== undefined) this.signedUrl = options.signedUrl;
+    if (options?.receivedUrl !== undefined) this.receivedUrl = options.receivedUrl;
   }
 }
 

@@ -181,6 +181,8 @@ const HANDLER_OPTION_KEYS = [
   "trustProxy",
   "dangerouslySkipSignatureVerification",
   "onError",
+  "onReject",
+  "replayGuard",
 ] as const satisfies readonly (keyof HandlerOptions)[];
 
 const DEFAULT_KEYS = [

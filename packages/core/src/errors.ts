@@ -131,24 +131,32 @@ export class SignatureError extends QStashError {
 }
 
 /**
- * No signing keys are configured: neither options, a `receiver`, nor
- * `QSTASH_CURRENT_SIGNING_KEY`/`QSTASH_NEXT_SIGNING_KEY`. Handlers report it
- * through `onError` on the first request and answer `500`: unsigned traffic
- * is never accepted.
+ * No complete pair of signing keys is configured: neither options, a `receiver`, nor
+ * `QSTASH_CURRENT_SIGNING_KEY`/`QSTASH_NEXT_SIGNING_KEY`, or only one of the two. Handlers
+ * report it through `onError` on the first request and answer `500`: unsigned traffic is
+ * never accepted.
  *
+ * @param missing - the one key (option or variable name) that is absent when the other is set
  * @param options - `{ cause }`: the underlying error, kept for logs.
  * @example
  * ```ts
  * new Receiver({}) // throws MissingSigningKeysError when the variables are unset
+ * new Receiver({ currentSigningKey: "sig_…" }) // throws: "… nextSigningKey is missing …"
  * ```
  */
 export class MissingSigningKeysError extends QStashError {
-  constructor(options?: { cause?: unknown }) {
+  /** The absent half of a pair, when exactly one key was configured. */
+  readonly missing: string | undefined;
+
+  constructor(missing?: string, options?: { cause?: unknown }) {
     super(
-      "no QStash signing keys: pass currentSigningKey and nextSigningKey, or set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY",
+      missing === undefined
+        ? "no QStash signing keys: set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY (both are on the QStash console's Signing Keys page), or pass currentSigningKey and nextSigningKey"
+        : `${missing} is missing: QStash signs with the current key and moves to the next one on rotation, so both keys are needed (both are on the QStash console's Signing Keys page)`,
       "ERR_MISSING_SIGNING_KEYS",
       options,
     );
     this.name = "MissingSigningKeysError";
+    this.missing = missing;
   }
 }

@@ -3,7 +3,7 @@ import { at, fail, Problem } from "../lib/problem.js";
 import { parseDuration, type Duration } from "./duration.js";
 import type { ParsedFlowControl } from "./flowControl.js";
 import { headerNameProblem, headerValueProblem } from "./headerValue.js";
-import { parseRetryDelay, RetryDelaySyntaxError } from "./retryDelay.js";
+import { parseRetryDelayAst, RetryDelaySyntaxError } from "./retryDelay.js";
 
 // The one definition of publish options: `PublishOptions` is their type, `PUBLISH_FIELDS` their
 // checks, one per option, failing with a `Problem`. `buildPublishRequest` runs the checks; the zod export
@@ -158,7 +158,7 @@ const destinationProblem = /* @__PURE__ */ remembered((value) => {
 
 const retryDelayProblem = /* @__PURE__ */ remembered((value) => {
   try {
-    parseRetryDelay(value);
+    parseRetryDelayAst(value);
     return undefined;
   } catch (error) {
     if (!(error instanceof RetryDelaySyntaxError)) throw error;

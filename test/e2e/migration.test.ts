@@ -111,20 +111,13 @@ describe("Coming from the official SDK: each row does what its official counterp
     expect(mine.events.map((event) => [event.state, event.time])).toEqual(theirs.map((log) => [log.state, log.time]));
   });
 
-  it("verifySignatureAppRouter(handler) → route(defineDestination({ path, schema, handler }))", async () => {
+  it("verifySignatureAppRouter(handler) → route(defineDestination({ path, handler })), schema optional", async () => {
     const keys = { currentSigningKey: harness.dev.currentSigningKey, nextSigningKey: harness.dev.nextSigningKey };
     const url = "http://localhost:3000/api/hook";
     const body = JSON.stringify({ to: "ada@example.com" });
     const theirs = verifySignatureAppRouter(async (request: Request) => Response.json(await request.json()), keys);
-    const { POST } = route(
-      defineDestination({
-        path: "/api/hook",
-        schema: z.object({ to: z.string() }),
-        handler: ({ payload }) => payload,
-        currentSigningKey: keys.currentSigningKey,
-        nextSigningKey: keys.nextSigningKey,
-      }),
-    );
+    const { POST } = route(defineDestination({ path: "/api/hook", handler: ({ payload }) => payload, ...keys }));
+    const typed = route(defineDestination({ path: "/api/hook", schema: z.object({ to: z.string() }), handler: ({ payload }) => payload, ...keys }));
     const signature = await signDelivery({ key: keys.currentSigningKey, url, body });
     const request = (sig: string) =>
       new Request(url, {
@@ -132,9 +125,16 @@ describe("Coming from the official SDK: each row does what its official counterp
         body,
         headers: { "upstash-signature": sig, "upstash-message-id": "msg_1", "content-type": "application/json" },
       });
-    const [accepted, acceptedOurs] = [await theirs(request(signature)), await POST(request(signature))];
-    expect([accepted.status, acceptedOurs.status]).toEqual([200, 200]);
-    expect(await acceptedOurs.json()).toEqual(await accepted.json());
+    const [accepted, acceptedOurs, acceptedTyped] = [
+      await theirs(request(signature)),
+      await POST(request(signature)),
+      // A fresh token: handlers refuse a replayed one by default.
+      await typed.POST(request(await signDelivery({ key: keys.currentSigningKey, url, body }))),
+    ];
+    expect([accepted.status, acceptedOurs.status, acceptedTyped.status]).toEqual([200, 200, 200]);
+    const echoed = await accepted.json();
+    expect(await acceptedOurs.json()).toEqual(echoed);
+    expect(await acceptedTyped.json()).toEqual(echoed);
     const forged = `${signature.slice(0, -4)}AAAA`;
     // The official wrapper throws on a bad signature (Next turns that into a 500); ours answers 401.
     const officialStatus = await theirs(request(forged)).then((response) => response.status, () => 500);

@@ -5,6 +5,7 @@
 //   dist/**/*.js, *.d.ts        ESM and its declarations (the package is "type": "module")
 //   dist/cjs/**/*.js, *.d.ts    CommonJS and the same declarations, typed as CommonJS by
 //                               dist/cjs/package.json ("type": "commonjs")
+//   dist/node-esm/               optional: the ESM entries bundled for Node's cold start (below)
 //
 // Test files, *.fixture.ts and ambient *.d.ts in src/ are never built. No source maps: the
 // output is transpiled file by file, unminified, so stack traces already name shipped files
@@ -12,7 +13,7 @@
 //
 //   node ../../scripts/buildPackage.mjs      (the `build` script of every package)
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
@@ -48,6 +49,33 @@ const common = {
 await build({ ...common, outdir: dist, format: "esm" });
 await build({ ...common, outdir: cjs, format: "cjs" });
 writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+
+// Node itself does not tree-shake, it loads: every module file is one more read, parse and link
+// at cold start. A package whose exports map gives `import` a `node` target under dist/node-esm/
+// also gets its entries bundled there, with shared code split into chunks so that every entry
+// sees the same classes (`instanceof` holds across entries). Bundlers that target the edge or
+// the browser never match `node` and keep the per-module tree above.
+const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+const nodeEntries = Object.values(manifest.exports ?? {})
+  .map((entry) => entry?.import?.node)
+  .filter((target) => typeof target === "string" && target.startsWith("./dist/node-esm/"))
+  .map((target) => join(src, target.slice("./dist/node-esm/".length).replace(/\.js$/, ".ts")));
+if (nodeEntries.length > 0) {
+  await build({
+    entryPoints: nodeEntries,
+    outbase: src,
+    outdir: join(dist, "node-esm"),
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    packages: "external",
+    target: "es2022",
+    chunkNames: "chunks/[name]-[hash]",
+    sourcemap: false,
+    logLevel: "warning",
+  });
+}
 
 const tsc = require.resolve("typescript/bin/tsc");
 const types = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });

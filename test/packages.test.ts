@@ -119,6 +119,21 @@ describe("every entry loads both ways on Node", () => {
   });
 });
 
+describe("the Node build of core (exports condition `node`)", () => {
+  it("is what Node imports, and its entries share one copy of every class", () => {
+    const script = `
+      const core = await import("@stashkit/core");
+      const testing = await import("@stashkit/core/testing");
+      const resolved = import.meta.resolve("@stashkit/core");
+      if (!resolved.includes("/dist/node-esm/")) throw new Error("Node did not pick dist/node-esm: " + resolved);
+      try { testing.buildCallbackPayload({ status: 2.5 }); } catch (error) {
+        console.log(error instanceof core.InvalidOptionError && error instanceof core.QStashError ? "shared" : "duplicated");
+      }`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(out.trim()).toBe("shared");
+  });
+});
+
 /** Source modules (`<package>/<folder>/<file>`) and dependencies a bundle kept code from. */
 async function bundled(source: string): Promise<string[]> {
   const kept = (await bundleLikeAUser(source, root)).kept.map((path) => {

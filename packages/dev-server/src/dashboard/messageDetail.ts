@@ -39,7 +39,8 @@ function publishedRequest(message: Message): PublishedRequest {
     retryDelay: spec.retryDelay,
     timeoutMs: message.timeoutMs,
     delayMs: spec.delayMs,
-    notBefore: message.notBefore,
+    // message.notBefore moves with each retry; this is the time the publish asked for.
+    notBefore: spec.notBefore ?? message.createdAt + spec.delayMs,
     callback: spec.callback?.url,
     failureCallback: spec.failureCallback?.url,
     flowControlKey: spec.flowControl?.key,

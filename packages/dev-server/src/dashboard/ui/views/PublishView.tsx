@@ -34,6 +34,11 @@ export function PublishView() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    const target = destination.trim();
+    if (!/^https?:\/\/\S+$/i.test(target) && !/^[A-Za-z0-9_.-]+$/.test(target)) {
+      setError("Destination must be an http(s) URL or a URL group name.");
+      return;
+    }
     const parsed = parseHeaderLines(headerText);
     if (parsed.invalid !== undefined) {
       setError(`Headers: "${parsed.invalid}" is not a "Name: value" line.`);
@@ -48,7 +53,7 @@ export function PublishView() {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api<{ messageId: string } | { messageId: string }[]>("POST", `/v2/publish/${destination.trim()}`, {
+      const answer = await api<{ messageId: string } | { messageId: string }[]>("POST", `/v2/publish/${target}`, {
         headers,
         body: method === "GET" ? undefined : body,
       });

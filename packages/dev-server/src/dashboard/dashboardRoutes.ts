@@ -18,8 +18,17 @@ export interface DashboardOptions {
   token: () => string;
 }
 
-function isLoopback(ip: string): boolean {
-  return ip === "::1" || ip.startsWith("127.");
+/**
+ * The token the page may carry: the public default token always; a token of the user's own
+ * only for a loopback peer, so `--host 0.0.0.0` with a private token does not hand it out.
+ *
+ * @param token - The server's token.
+ * @param callerIp - The peer's address (IPv4-mapped prefix already removed).
+ * @returns The token, or `undefined` when the page must ask for it.
+ */
+export function pageToken(token: string, callerIp: string): string | undefined {
+  const loopback = callerIp === "::1" || callerIp.startsWith("127.");
+  return token === DEFAULT_TOKEN || loopback ? token : undefined;
 }
 
 /**
@@ -27,8 +36,7 @@ function isLoopback(ip: string): boolean {
  * `GET /_stashkit/messages`, `GET /_stashkit/messages/{id}`, `GET /_stashkit/stream` and
  * `POST /_stashkit/schedules/{id}/trigger` (token needed, like the API).
  *
- * The page carries the token so it can call the API: always the public default token;
- * a token of the user's own only for a loopback peer (elsewhere the page asks for it).
+ * The page carries the token so it can call the API (see {@link pageToken}).
  *
  * @param router - The API router.
  * @param ctx - Server state.
@@ -45,11 +53,7 @@ export function dashboardRoutes(router: Router, ctx: ServerContext, options: Das
   router.add(
     "GET",
     "/",
-    ({ callerIp }) => {
-      const token = options.token();
-      const shown = token === DEFAULT_TOKEN || isLoopback(callerIp) ? token : undefined;
-      return { write: (res) => assets.sendPage(res, shown) };
-    },
+    ({ callerIp }) => ({ write: (res) => assets.sendPage(res, pageToken(options.token(), callerIp)) }),
     open,
   );
   router.add("GET", "/assets/:name", ({ params }) => ({ write: (res) => assets.sendFile(res, params["name"]!) }), open);

@@ -100,6 +100,11 @@ export class EventLog extends EventEmitter {
     if (this.#watchers.size > 0) for (const watcher of this.#watchers) watcher(entry);
   }
 
+  /** Watchers added with {@link watch} and not yet removed. */
+  get watcherCount(): number {
+    return this.#watchers.size;
+  }
+
   /** Sequence number of the newest entry (0 before the first). */
   get lastSeq(): number {
     return this.#seq;

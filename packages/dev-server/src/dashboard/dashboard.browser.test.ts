@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -12,7 +13,12 @@ import { api, startDestination } from "../testSupport.fixture.js";
 import type { TestBrowser, WatchedPage } from "./browser.fixture.js";
 import { launchBrowser, openPage } from "./browser.fixture.js";
 
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "../../../../docs/dashboard-message-detail.png");
+// The README's picture. Rewritten only when missing or asked for, so a test run leaves the tree clean.
+const README_SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "../../../../docs/dashboard-message-detail.png");
+const SCREENSHOT =
+  process.env["STASHKIT_UPDATE_SCREENSHOT"] === "1" || !existsSync(README_SCREENSHOT)
+    ? README_SCREENSHOT
+    : join(tmpdir(), `stashkit-dashboard-message-detail-${process.pid}.png`);
 
 let browser: TestBrowser;
 let dev: DevServer;
@@ -249,6 +255,8 @@ describe("messages", () => {
       await page.locator(".view-head").getByText("DELIVERED").waitFor();
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe("PNG");
+      if (SCREENSHOT !== README_SCREENSHOT) rmSync(SCREENSHOT);
     } finally {
       await flaky.close();
     }

@@ -101,6 +101,15 @@ describe("the page and its files", () => {
     expect((await fetch(`${dev.url}/assets/`)).status).toBe(401);
   });
 
+  it("weighs under 200 KiB on first load (HTML, scripts and styles, uncompressed)", async () => {
+    let bytes = 0;
+    for (const path of ["/", "/assets/app.js", "/assets/app.css"]) {
+      bytes += (await (await fetch(`${dev.url}${path}`, { headers: { "accept-encoding": "identity" } })).arrayBuffer()).byteLength;
+    }
+    expect(bytes).toBeGreaterThan(10_000);
+    expect(bytes).toBeLessThan(200 * 1024);
+  });
+
   it("keeps the token required everywhere else, including other methods on / and the /_stashkit endpoints", async () => {
     expect((await fetch(`${dev.url}/v2/keys`)).status).toBe(401);
     expect((await fetch(`${dev.url}/`, { method: "POST" })).status).toBe(401);

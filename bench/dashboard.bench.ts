@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { startDevServer } from "@stashkit/dev-server";
-import { launchBrowser, openPage } from "../packages/dev-server/src/dashboard/browser.fixture.js";
+import { launchBrowser, longTasks, observeLongTasks, openPage } from "../packages/dev-server/src/dashboard/browser.fixture.js";
 
 const MESSAGES = Number(process.argv[2] ?? 2000);
 const CLICKS = 7;
@@ -60,13 +60,7 @@ try {
   const { page } = watched;
   await page.goto(`${dev.url}/`);
   await page.getByRole("status", { name: "Live updates" }).getByText("Live").waitFor();
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
-    w.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
-    }).observe({ type: "longtask" });
-  });
+  await observeLongTasks(page);
   const clickToView = (href: string, heading: string) =>
     page.evaluate(
       async ([link, id]) => {
@@ -108,14 +102,14 @@ try {
   await page.getByText(`${MESSAGES.toLocaleString("en-US")} of ${MESSAGES.toLocaleString("en-US")} messages`).waitFor({ timeout: 60_000 });
   const listedMs = performance.now() - burstStarted;
   const rows = await page.locator(".windowed tbody tr:not(.spacer)").count();
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  const tasks = await longTasks(page);
   const fmt = (values: number[]) => `median ${quantile(values, 0.5).toFixed(0)} ms, max ${Math.max(...values).toFixed(0)} ms (${values.length} clicks)`;
   console.log(`click → view, idle (baseline): ${fmt(idle)}`);
   console.log(`click → view, during the burst of ${MESSAGES}: ${during.length > 0 ? fmt(during) : "burst ended before a click"}`);
   console.log(
     `burst: published in ${publishedMs.toFixed(0)} ms, all ${MESSAGES} listed after ${listedMs.toFixed(0)} ms; ` +
-      `${rows} table rows in the DOM; long tasks ${longTasks.length}, longest ${Math.max(0, ...longTasks).toFixed(0)} ms, ` +
-      `total ${longTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms; console errors ${watched.errors.length}`,
+      `${rows} table rows in the DOM; long tasks ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms, ` +
+      `total ${tasks.reduce((a, b) => a + b, 0).toFixed(0)} ms; console errors ${watched.errors.length}`,
   );
 } finally {
   await browser.close();

@@ -88,3 +88,19 @@ export async function openPage(browser: TestBrowser, origin: string, block = tru
   page.on("pageerror", (error) => watched.errors.push(`pageerror: ${error.message}`));
   return watched;
 }
+
+/** Starts recording the page's long tasks (main-thread work over 50 ms); read them with {@link longTasks}. */
+export async function observeLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: number[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: "longtask" });
+  });
+}
+
+/** Durations (ms) of the long tasks recorded since {@link observeLongTasks}. */
+export function longTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+}

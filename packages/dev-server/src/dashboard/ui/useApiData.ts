@@ -34,19 +34,14 @@ export function useApiData<T>(path: string, relevant: (change: SummaryChange) =>
   return { data, error, reload };
 }
 
-/**
- * Runs an API action, then reloads; returns the text to show about it.
- * @param action - The call.
- * @param done - Text on success.
- * @param reload - Reloads the view's data afterwards.
- */
-export async function runAction(action: () => Promise<unknown>, done: string, reload: () => void): Promise<string> {
-  try {
-    await action();
-    return done;
-  } catch (reason) {
-    return `Failed: ${errorText(reason)}`;
-  } finally {
-    reload();
-  }
+/** Runs API actions of a view: each one reloads the view's data, and its result becomes `notice`. */
+export function useActions(reload: () => void): { notice: string | undefined; run: (action: () => Promise<unknown>, done: string) => void } {
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const run = (action: () => Promise<unknown>, done: string) => {
+    action().then(
+      () => setNotice(done),
+      (reason: unknown) => setNotice(`Failed: ${errorText(reason)}`),
+    ).finally(reload);
+  };
+  return { notice, run };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, errorText } from "../api.js";
-import { Notice, StatusText } from "../components/parts.js";
+import { StatusText } from "../components/parts.js";
+import { ResourceView, RowButton } from "../components/ResourceView.js";
 import { clockTime, count } from "../format.js";
 import { useRefreshOn } from "../messageStore.js";
 import { messageHref } from "../route.js";
@@ -88,12 +89,14 @@ export function DlqView() {
   const all = entries ?? [];
   const allSelected = all.length > 0 && all.every((entry) => selected.has(entry.dlqId));
   return (
-    <section aria-labelledby="dlq-title">
-      <div class="view-head">
-        <h2 id="dlq-title">Dead-letter queue</h2>
-        <p class="muted">{entries === undefined ? "Loading…" : `${count(all.length)} entries`}</p>
-      </div>
-      {error !== undefined && <Notice tone="error" text={`Could not load the DLQ: ${error}`} />}
+    <ResourceView
+      id="dlq-title"
+      title="Dead-letter queue"
+      summary={entries === undefined ? "Loading…" : `${count(all.length)} entries`}
+      error={error === undefined ? undefined : `Could not load the DLQ: ${error}`}
+      notice={notice}
+      empty={all.length === 0 ? "The DLQ is empty: messages land here once they have used all their retries." : undefined}
+    >
       <div class="toolbar">
         <button type="button" disabled={selected.size === 0} onClick={() => void act("retry", [...selected])}>
           Retry selected ({selected.size})
@@ -102,10 +105,6 @@ export function DlqView() {
           Delete selected ({selected.size})
         </button>
       </div>
-      <Notice text={notice} />
-      {all.length === 0 ? (
-        <p class="empty">The DLQ is empty: messages land here once they have used all their retries.</p>
-      ) : (
         <table class="grid" aria-label="Dead-letter queue entries">
           <thead>
             <tr>
@@ -151,19 +150,14 @@ export function DlqView() {
                   </td>
                   <td class="wrap mono">{preview(entry)}</td>
                   <td class="row-actions">
-                    <button type="button" aria-describedby={labelId} onClick={() => void act("retry", [entry.dlqId])}>
-                      Retry
-                    </button>
-                    <button type="button" aria-describedby={labelId} onClick={() => void act("delete", [entry.dlqId])}>
-                      Delete
-                    </button>
+                    <RowButton label="Retry" describedBy={labelId} onClick={() => void act("retry", [entry.dlqId])} />
+                    <RowButton label="Delete" describedBy={labelId} onClick={() => void act("delete", [entry.dlqId])} />
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      )}
-    </section>
+    </ResourceView>
   );
 }

@@ -1,7 +1,6 @@
-import { useState } from "preact/hooks";
 import { api } from "../api.js";
-import { Notice } from "../components/parts.js";
-import { runAction, useApiData } from "../useApiData.js";
+import { PauseButton, ResourceView } from "../components/ResourceView.js";
+import { useActions, useApiData } from "../useApiData.js";
 
 /** A key as `GET /v2/flowControl` lists it. */
 interface FlowKey {
@@ -18,59 +17,54 @@ interface FlowKey {
 /** Flow-control keys with their limits and usage. */
 export function FlowControlView() {
   const { data, error, reload } = useApiData<FlowKey[]>("/v2/flowControl");
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const { notice, run } = useActions(reload);
   const keys = data ?? [];
-  const toggle = (key: FlowKey) => {
-    const action = key.isPaused ? "resume" : "pause";
-    const name = key.flowControlKey;
-    void runAction(() => api("POST", `/v2/flowControl/${encodeURIComponent(name)}/${action}`), `${key.isPaused ? "Resumed" : "Paused"} ${name}.`, reload).then(setNotice);
-  };
+  const toggle = ({ flowControlKey: name, isPaused }: FlowKey) =>
+    run(
+      () => api("POST", `/v2/flowControl/${encodeURIComponent(name)}/${isPaused ? "resume" : "pause"}`),
+      `${isPaused ? "Resumed" : "Paused"} ${name}.`,
+    );
   return (
-    <section aria-labelledby="flow-title">
-      <div class="view-head">
-        <h2 id="flow-title">Flow control</h2>
-        <p class="muted">{data === undefined ? "Loading…" : `${keys.length} keys`}</p>
-      </div>
-      {error !== undefined && <Notice tone="error" text={`Could not load flow-control keys: ${error}`} />}
-      <Notice text={notice} />
-      {keys.length === 0 ? (
-        <p class="empty">No flow-control keys. Publish with Upstash-Flow-Control-Key to create one.</p>
-      ) : (
-        <table class="grid" aria-label="Flow-control keys">
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Parallelism (in flight / max)</th>
-              <th scope="col">Rate (this period / max per period)</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
+    <ResourceView
+      id="flow-title"
+      title="Flow control"
+      summary={data === undefined ? "Loading…" : `${keys.length} keys`}
+      error={error === undefined ? undefined : `Could not load flow-control keys: ${error}`}
+      notice={notice}
+      empty={keys.length === 0 ? "No flow-control keys. Publish with Upstash-Flow-Control-Key to create one." : undefined}
+    >
+      <table class="grid" aria-label="Flow-control keys">
+        <thead>
+          <tr>
+            <th scope="col">Key</th>
+            <th scope="col">Waiting</th>
+            <th scope="col">Parallelism (in flight / max)</th>
+            <th scope="col">Rate (this period / max per period)</th>
+            <th scope="col">State</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.flowControlKey}>
+              <td id={`flow-${key.flowControlKey}`} class="mono">
+                {key.flowControlKey}
+              </td>
+              <td class="num">{key.waitListSize}</td>
+              <td class="num">
+                {key.parallelismCount} / {key.parallelismMax || "∞"}
+              </td>
+              <td class="num">
+                {key.rateCount} / {key.rateMax ? `${key.rateMax} per ${key.ratePeriod} s` : "∞"}
+              </td>
+              <td>{key.isPaused ? <span class="badge">paused</span> : "running"}</td>
+              <td class="row-actions">
+                <PauseButton paused={key.isPaused} describedBy={`flow-${key.flowControlKey}`} onClick={() => toggle(key)} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => (
-              <tr key={key.flowControlKey}>
-                <td id={`flow-${key.flowControlKey}`} class="mono">
-                  {key.flowControlKey}
-                </td>
-                <td class="num">{key.waitListSize}</td>
-                <td class="num">
-                  {key.parallelismCount} / {key.parallelismMax || "∞"}
-                </td>
-                <td class="num">
-                  {key.rateCount} / {key.rateMax ? `${key.rateMax} per ${key.ratePeriod} s` : "∞"}
-                </td>
-                <td>{key.isPaused ? <span class="badge">paused</span> : "running"}</td>
-                <td class="row-actions">
-                  <button type="button" aria-describedby={`flow-${key.flowControlKey}`} onClick={() => toggle(key)}>
-                    {key.isPaused ? "Resume" : "Pause"}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </ResourceView>
   );
 }

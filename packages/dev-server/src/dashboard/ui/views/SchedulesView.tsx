@@ -1,9 +1,8 @@
-import { useState } from "preact/hooks";
 import { api } from "../api.js";
-import { Notice } from "../components/parts.js";
+import { PauseButton, ResourceView, RowButton } from "../components/ResourceView.js";
 import { dateTime } from "../format.js";
 import { messageHref } from "../route.js";
-import { runAction, useApiData } from "../useApiData.js";
+import { useActions, useApiData } from "../useApiData.js";
 
 /** A schedule as `GET /v2/schedules` lists it (the fields shown). */
 interface Schedule {
@@ -36,21 +35,18 @@ function LastStates({ states }: { states: Record<string, string> | undefined }) 
 /** Schedules: pause or resume, trigger now, delete. */
 export function SchedulesView() {
   const { data, error, reload } = useApiData<Schedule[]>("/v2/schedules", (change) => change.summary?.scheduleId !== undefined || change.state === "DELIVERED" || change.state === "FAILED");
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const { notice, run: act } = useActions(reload);
   const path = (id: string) => `/v2/schedules/${encodeURIComponent(id)}`;
-  const act = (action: () => Promise<unknown>, done: string) => void runAction(action, done, reload).then(setNotice);
   const schedules = data ?? [];
   return (
-    <section aria-labelledby="schedules-title">
-      <div class="view-head">
-        <h2 id="schedules-title">Schedules</h2>
-        <p class="muted">{data === undefined ? "Loading…" : `${schedules.length} schedules`}</p>
-      </div>
-      {error !== undefined && <Notice tone="error" text={`Could not load schedules: ${error}`} />}
-      <Notice text={notice} />
-      {schedules.length === 0 ? (
-        <p class="empty">No schedules. Create one with POST /v2/schedules/&lt;destination&gt; and an Upstash-Cron header.</p>
-      ) : (
+    <ResourceView
+      id="schedules-title"
+      title="Schedules"
+      summary={data === undefined ? "Loading…" : `${schedules.length} schedules`}
+      error={error === undefined ? undefined : `Could not load schedules: ${error}`}
+      notice={notice}
+      empty={schedules.length === 0 ? "No schedules. Create one with POST /v2/schedules/<destination> and an Upstash-Cron header." : undefined}
+    >
         <table class="grid" aria-label="Schedules">
           <thead>
             <tr>
@@ -81,32 +77,25 @@ export function SchedulesView() {
                     <LastStates states={schedule.lastScheduleStates} />
                   </td>
                   <td class="row-actions">
-                    {schedule.isPaused ? (
-                      <button type="button" aria-describedby={labelId} onClick={() => act(() => api("POST", `${path(id)}/resume`), `Resumed ${id}.`)}>
-                        Resume
-                      </button>
-                    ) : (
-                      <button type="button" aria-describedby={labelId} onClick={() => act(() => api("POST", `${path(id)}/pause`), `Paused ${id}.`)}>
-                        Pause
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      aria-describedby={labelId}
+                    <PauseButton
+                      paused={schedule.isPaused}
+                      describedBy={labelId}
+                      onClick={() =>
+                        act(() => api("POST", `${path(id)}/${schedule.isPaused ? "resume" : "pause"}`), `${schedule.isPaused ? "Resumed" : "Paused"} ${id}.`)
+                      }
+                    />
+                    <RowButton
+                      label="Trigger now"
+                      describedBy={labelId}
                       onClick={() => act(() => api("POST", `/_stashkit/schedules/${encodeURIComponent(id)}/trigger`), `Triggered ${id}.`)}
-                    >
-                      Trigger now
-                    </button>
-                    <button type="button" aria-describedby={labelId} onClick={() => act(() => api("DELETE", path(id)), `Deleted ${id}.`)}>
-                      Delete
-                    </button>
+                    />
+                    <RowButton label="Delete" describedBy={labelId} onClick={() => act(() => api("DELETE", path(id)), `Deleted ${id}.`)} />
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
-      )}
-    </section>
+    </ResourceView>
   );
 }

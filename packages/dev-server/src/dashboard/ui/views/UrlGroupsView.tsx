@@ -1,4 +1,4 @@
-import { Notice } from "../components/parts.js";
+import { ResourceView } from "../components/ResourceView.js";
 import { useApiData } from "../useApiData.js";
 
 /** A URL group as `GET /v2/topics` lists it. */
@@ -14,18 +14,18 @@ export function UrlGroupsView() {
   const { data, error, reload } = useApiData<UrlGroup[]>("/v2/topics", NEVER);
   const groups = data ?? [];
   return (
-    <section aria-labelledby="groups-title">
-      <div class="view-head">
-        <h2 id="groups-title">URL groups</h2>
+    <ResourceView
+      id="groups-title"
+      title="URL groups"
+      summary={
         <button type="button" onClick={reload}>
           Refresh
         </button>
-      </div>
-      {error !== undefined && <Notice tone="error" text={`Could not load URL groups: ${error}`} />}
-      {groups.length === 0 ? (
-        <p class="empty">No URL groups. Add endpoints with POST /v2/topics/&lt;name&gt;/endpoints.</p>
-      ) : (
-        groups.map((group) => (
+      }
+      error={error === undefined ? undefined : `Could not load URL groups: ${error}`}
+      empty={groups.length === 0 ? "No URL groups. Add endpoints with POST /v2/topics/<name>/endpoints." : undefined}
+    >
+        {groups.map((group) => (
           <table class="grid" key={group.name} aria-label={`Endpoints of ${group.name}`}>
             <caption class="mono">{group.name}</caption>
             <thead>
@@ -43,8 +43,7 @@ export function UrlGroupsView() {
               ))}
             </tbody>
           </table>
-        ))
-      )}
-    </section>
+        ))}
+    </ResourceView>
   );
 }

@@ -12,6 +12,8 @@ export type StreamStatus = "connecting" | "live" | "reconnecting";
 type Listener = (changes: readonly SummaryChange[]) => void;
 
 const RECONNECT_MS = 1000;
+/** Rows the page keeps at most; the oldest go first (a long session must not grow without bound). */
+const MAX_ROWS = 50_000;
 
 /** One server-sent event. */
 interface StreamEvent {
@@ -150,6 +152,11 @@ export class MessageStore {
       const known = this.byId.has(change.id);
       const row = applyChange(this.byId, change);
       if (row !== undefined && !known) this.rows.push(row);
+    }
+    if (this.rows.length > MAX_ROWS) {
+      const dropped = this.rows.splice(0, this.rows.length - MAX_ROWS);
+      for (const row of dropped) this.byId.delete(row.id);
+      this.omitted += dropped.length;
     }
     this.version += 1;
     for (const listener of this.#listeners) listener(batch);

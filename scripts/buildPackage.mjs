@@ -31,8 +31,18 @@ function walk(dir) {
   );
 }
 
+// `--exclude <folder>` (repeatable): sources that are not part of the library, e.g. a browser
+// page bundled separately or build-time scripts.
+const excluded = process.argv
+  .slice(2)
+  .flatMap((arg, i, args) => (arg === "--exclude" && args[i + 1] ? [join(packageDir, args[i + 1])] : []));
+
 const isShippedSource = (file) =>
-  file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.endsWith(".test.ts") && !file.endsWith(".fixture.ts");
+  file.endsWith(".ts") &&
+  !file.endsWith(".d.ts") &&
+  !file.endsWith(".test.ts") &&
+  !file.endsWith(".fixture.ts") &&
+  !excluded.some((folder) => !relative(folder, file).startsWith(".."));
 
 rmSync(dist, { recursive: true, force: true });
 const entryPoints = walk(src).filter(isShippedSource);
@@ -47,7 +57,15 @@ const common = {
   logLevel: "warning",
 };
 await build({ ...common, outdir: dist, format: "esm" });
-await build({ ...common, outdir: cjs, format: "cjs" });
+// CommonJS has no import.meta: a module that asks for its own URL gets it from __filename.
+const IMPORT_META_URL = "__stashkitImportMetaUrl";
+await build({ ...common, outdir: cjs, format: "cjs", define: { "import.meta.url": IMPORT_META_URL } });
+for (const file of walk(cjs)) {
+  const code = readFileSync(file, "utf8");
+  if (!code.includes(IMPORT_META_URL)) continue;
+  const shim = `const ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;\n`;
+  writeFileSync(file, code.replace(/^("use strict";\n)?/, (strict) => `${strict}${shim}`));
+}
 writeFileSync(join(cjs, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 
 // Node itself does not tree-shake, it loads: every module file is one more read, parse and link

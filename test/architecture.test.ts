@@ -27,11 +27,24 @@ const LAYERS: Record<string, string[][]> = {
     ["engine/"],
     ["serverContext.ts"],
     ["api/"],
+    ["dashboard/"],
     ["startDevServer.ts"],
     ["index.ts", "cli/"],
   ],
   next: [["bodyParserEnabledError.ts"], ["route.ts", "pagesRoute.ts"], ["index.ts"]],
   express: [["index.ts"]],
+};
+
+/**
+ * Folders inside a layer with a stricter rule: they may import only the listed folders (relative
+ * to src) and packages. A folder that is a program of its own (the dashboard page, which runs in
+ * the browser) is not importable by the rest of the package; shared helpers are.
+ */
+const SEALED: Record<string, Record<string, { imports: string[]; importable: boolean }>> = {
+  "dev-server": {
+    "dashboard/ui/": { imports: ["dashboard/ui/", "dashboard/shared/", "preact"], importable: false },
+    "dashboard/shared/": { imports: ["dashboard/shared/"], importable: true },
+  },
 };
 
 const CORE_ENTRIES = Object.keys(
@@ -53,7 +66,15 @@ function walk(dir: string): string[] {
   });
 }
 
-const isShipped = (file: string) => file.endsWith(".ts") && !/\.(test|fixture|d)\.ts$/.test(file);
+const isShipped = (file: string) => /\.tsx?$/.test(file) && !/\.(test|fixture|d)\.ts$/.test(file);
+
+/** The sealed folder (see SEALED) a path lies in, if any. */
+function sealedOf(pkg: string, src: string, path: string): string | undefined {
+  const rel = relative(src, path).split(sep).join("/");
+  return Object.keys(SEALED[pkg] ?? {}).find((folder) => rel.startsWith(folder));
+}
+
+const packageName = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 
 /** Every static import, re-export and dynamic `import()` of a file, comments excluded. */
 function importsOf(file: string): Import[] {
@@ -100,6 +121,14 @@ describe.each(Object.keys(LAYERS))("@stashkit/%s source layout", (pkg) => {
     for (const { file, specifier } of files.flatMap(importsOf)) {
       const from = unitOf(src, file);
       const where = `${relative(root, file)} imports "${specifier}"`;
+      const sealed = sealedOf(pkg, src, file);
+      if (sealed !== undefined) {
+        const allowed = SEALED[pkg]![sealed]!.imports;
+        const target = specifier.startsWith(".") ? `${relative(src, resolve(dirname(file), specifier)).split(sep).join("/")}` : undefined;
+        const ok = target === undefined ? allowed.includes(packageName(specifier)) : allowed.some((folder) => target.startsWith(folder));
+        if (!ok) violations.push(`${where}: ${sealed} may import only ${allowed.join(", ")}`);
+        continue;
+      }
       if (specifier.startsWith(".")) {
         const target = resolve(dirname(file), specifier);
         if (relative(src, target).startsWith("..")) {
@@ -107,7 +136,9 @@ describe.each(Object.keys(LAYERS))("@stashkit/%s source layout", (pkg) => {
           continue;
         }
         const to = unitOf(src, target);
-        if (to !== from && layerOf(pkg, to) >= layerOf(pkg, from)) violations.push(`${where}: ${to} is not below ${from}`);
+        const into = sealedOf(pkg, src, target);
+        if (into !== undefined && !SEALED[pkg]![into]!.importable) violations.push(`${where}: ${into} is a separate program`);
+        else if (to !== from && layerOf(pkg, to) >= layerOf(pkg, from)) violations.push(`${where}: ${to} is not below ${from}`);
       } else if (specifier.startsWith("@stashkit/")) {
         if (pkg === "core") violations.push(`${where}: core imports no other package`);
         else if (!CORE_ENTRIES.includes(specifier) && !specifier.startsWith(`@stashkit/${pkg}`)) {
@@ -135,8 +166,12 @@ describe.each(Object.keys(LAYERS))("@stashkit/%s source layout", (pkg) => {
         continue;
       }
       if (dir === src || pkg === "next" || pkg === "express") continue; // the root line describes several files
+      const sealed = sealedOf(pkg, src, join(dir, "x"));
       const unit = unitOf(src, join(dir, "x"));
-      const below = LAYERS[pkg]!.slice(0, layerOf(pkg, unit)).flat();
+      const below =
+        sealed !== undefined
+          ? SEALED[pkg]![sealed]!.imports.filter((name) => name !== sealed)
+          : LAYERS[pkg]!.slice(0, layerOf(pkg, unit)).flat();
       const stated = lines[1]!.slice("May import: ".length).split(", ").filter((name) => name !== "nothing");
       if ([...stated].sort().join() !== [...below].sort().join()) {
         problems.push(`${relative(root, dir)}/README.md says "${stated.join(", ")}"; its layer allows "${below.join(", ")}"`);

@@ -19,16 +19,25 @@ export interface RequestContext {
 export interface RouteResponse {
   status?: number;
   body?: unknown;
+  /** A body already serialised (listings build it entry by entry to bound its size); wins over `body`. */
+  json?: string;
 }
 
 /** A route implementation. */
 export type RouteHandler = (ctx: RequestContext) => RouteResponse | Promise<RouteResponse>;
+
+/** Options of {@link Router.add}. */
+export interface RouteOptions {
+  /** Served without the token (pages and assets a browser loads); the request guard still applies. */
+  public?: boolean;
+}
 
 interface Route {
   method: string;
   segments: string[];
   wildcard: boolean;
   handler: RouteHandler;
+  public: boolean;
 }
 
 /** A matched route with its params. */
@@ -36,6 +45,8 @@ export interface RouteMatch {
   handler: RouteHandler;
   params: Record<string, string>;
   rest: string;
+  /** Whether the route is served without the token. */
+  public: boolean;
 }
 
 function decode(segment: string): string {
@@ -60,12 +71,19 @@ function decode(segment: string): string {
 export class Router {
   readonly #routes: Route[] = [];
 
-  /** Registers a route; `methods` may list several, separated by `|`. */
-  add(methods: string, pattern: string, handler: RouteHandler): void {
+  /**
+   * Registers a route; `methods` may list several, separated by `|`.
+   * @param methods - e.g. `GET` or `PATCH|POST`.
+   * @param pattern - Path with `:name` segments and an optional trailing `*`.
+   * @param handler - Serves the request.
+   * @param options - `public: true` serves it without the token.
+   */
+  add(methods: string, pattern: string, handler: RouteHandler, options: RouteOptions = {}): void {
     const parts = pattern.split("/").filter((s) => s !== "");
     const wildcard = parts[parts.length - 1] === "*";
     const segments = wildcard ? parts.slice(0, -1) : parts;
-    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler });
+    const isPublic = options.public === true;
+    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler, public: isPublic });
   }
 
   /**
@@ -83,7 +101,7 @@ export class Router {
         methodMismatch = true;
         continue;
       }
-      return { handler: route.handler, ...found };
+      return { handler: route.handler, public: route.public, ...found };
     }
     return methodMismatch ? "method" : undefined;
   }

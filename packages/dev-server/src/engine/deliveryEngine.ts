@@ -52,6 +52,9 @@ export interface NewMessage {
   parent?: Message;
 }
 
+/** Bytes of a message object besides its body, URL and configuration. */
+const MESSAGE_BYTES = 512;
+
 /**
  * QStash's default back-off: e^(2.5·n) seconds for the n-th retry, capped at one day.
  * @param retried - Retries already performed (0 before the first retry).
@@ -151,6 +154,8 @@ export class DeliveryEngine {
       parent: input.parent,
       pendingChildren: 0,
       holdsQueueSlot: false,
+      retainedBy: 0,
+      retainedBytes: MESSAGE_BYTES + input.body.length + 2 * input.url.length + spec.headerBytes,
     };
     if (input.parent !== undefined) input.parent.pendingChildren += 1;
     this.#messages.set(message.id, message);
@@ -290,7 +295,8 @@ export class DeliveryEngine {
 
   #scheduleRetry(message: Message, outcome: AttemptOutcome): void {
     const now = this.#options.now();
-    const delay = retryAfterMs(outcome.get, now) ?? this.#retryDelay(message);
+    // Whole milliseconds: timestamps in the API are integers, and rounding up never fires early.
+    const delay = Math.ceil(retryAfterMs(outcome.get, now) ?? this.#retryDelay(message));
     message.retried += 1;
     message.notBefore = now + delay;
     message.state = "RETRY";
@@ -360,9 +366,10 @@ function callbackSpec(source: MessageSpec, callback: CallbackSpec): MessageSpec 
     retryDelay: callback.retryDelay ?? source.retryDelay,
     timeoutMs: callback.timeoutMs ?? source.timeoutMs,
     forwardHeaders: callback.forwardHeaders,
-    storedHeader: { "Content-Type": ["application/json"] },
+    sourceHeader: { "Content-Type": ["application/json"] },
     contentBasedDeduplication: false,
     labels: source.labels,
     rawHeaders: {},
+    headerBytes: 256,
   };
 }

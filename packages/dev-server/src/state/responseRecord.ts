@@ -11,7 +11,14 @@ export interface AttemptOutcome {
   error?: string;
   /** Case-insensitive lookup of a response header. */
   get(name: string): string | undefined;
+  /** Log and DLQ entries holding this response (it counts once against the byte budget). */
+  retainedBy: number;
+  /** What keeping the response costs: body and headers. */
+  retainedBytes: number;
 }
+
+/** Bytes of an outcome besides its body and header text. */
+const OUTCOME_BYTES = 256;
 
 /**
  * Builds an {@link AttemptOutcome} from Node's flat `rawHeaders` list.
@@ -22,13 +29,15 @@ export interface AttemptOutcome {
 export function responseOutcome(status: number, rawHeaders: string[], body: Buffer): AttemptOutcome {
   const header: Record<string, string[]> = {};
   const lower = new Map<string, string>();
+  let bytes = OUTCOME_BYTES + body.length;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     const value = rawHeaders[i + 1]!;
+    bytes += 2 * (name.length + value.length);
     (header[canonicalHeaderName(name)] ??= []).push(value);
     if (!lower.has(name.toLowerCase())) lower.set(name.toLowerCase(), value);
   }
-  return { status, header, body, get: (name) => lower.get(name.toLowerCase()) };
+  return { status, header, body, get: (name) => lower.get(name.toLowerCase()), retainedBy: 0, retainedBytes: bytes };
 }
 
 /**
@@ -36,7 +45,7 @@ export function responseOutcome(status: number, rawHeaders: string[], body: Buff
  * @param error - Short description of the failure.
  */
 export function errorOutcome(error: string): AttemptOutcome {
-  return { header: {}, body: Buffer.alloc(0), error, get: () => undefined };
+  return { header: {}, body: Buffer.alloc(0), error, get: () => undefined, retainedBy: 0, retainedBytes: OUTCOME_BYTES + error.length };
 }
 
 /** Whether the outcome is a 2xx response. */

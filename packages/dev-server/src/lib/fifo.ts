@@ -14,6 +14,11 @@ export class Fifo<T> {
     return this.#members.size;
   }
 
+  /** @internal Slots held, live or removed: what the list keeps reachable. */
+  get slots(): number {
+    return this.#items.length - this.#head;
+  }
+
   /** Appends an item. */
   push(item: T): void {
     this.#members.add(item);
@@ -37,7 +42,15 @@ export class Fifo<T> {
 
   /** Removes one item wherever it is; false when it is not in the list. */
   remove(item: T): boolean {
-    return this.#members.delete(item);
+    if (!this.#members.delete(item)) return false;
+    // Removed slots still hold their item until the head passes them: rebuild once they
+    // outnumber the live ones, so a list that rarely shifts cannot keep removed items alive.
+    const slots = this.#items.length - this.#head;
+    if (slots > 1024 && slots > 2 * this.#members.size) {
+      this.#items = [...this];
+      this.#head = 0;
+    }
+    return true;
   }
 
   /** Items oldest first. */

@@ -5,7 +5,7 @@ import { deliveryHeaders } from "./deliveryHeaders.js";
 import type { EventLog } from "../state/events.js";
 import { Fifo } from "../lib/fifo.js";
 import { FlowControlRegistry } from "./flowControl.js";
-import type { HttpSender } from "./httpSender.js";
+import type { HttpSender, OutgoingRequest } from "./httpSender.js";
 import { newMessageId } from "../lib/ids.js";
 import type { Message, MessageKind, MessageState } from "../state/message.js";
 import type { CallbackSpec, MessageSpec } from "../protocol/messageSpec.js";
@@ -253,33 +253,47 @@ export class DeliveryEngine {
         continue;
       }
       this.#inFlight += 1;
-      this.#attempt(message).catch((error: unknown) => this.#options.onError?.(error));
+      this.#attempt(message);
     }
   }
 
-  async #attempt(message: Message): Promise<void> {
+  #attempt(message: Message): void {
     message.phase = "inflight";
     message.state = "ACTIVE";
     this.#deps.events.record(message, "ACTIVE");
-    let outcome: AttemptOutcome;
+    let request: OutgoingRequest;
     try {
-      const headers = await deliveryHeaders(message, this.#deps.keys.current);
-      outcome = await this.#deps.sender.send({
-        url: message.url,
+      message.target ??= targetOf(message.url);
+      request = {
+        origin: message.target.origin,
+        path: message.target.path,
         method: message.spec.method,
-        headers,
+        headers: deliveryHeaders(message, this.#deps.keys.current, this.#options.now()),
         body: message.body,
         timeoutMs: message.timeoutMs,
-      });
+      };
     } catch (error) {
-      outcome = errorOutcome(error instanceof Error ? error.message : "delivery failed");
+      return this.#attemptDone(message, errorOutcome(error instanceof Error ? error.message : "delivery failed"));
     }
+    this.#deps.sender.send(request, message, this.#onOutcome);
+  }
+
+  // One function for every attempt, handed the message back: no closure per attempt.
+  readonly #onOutcome = (message: Message, outcome: AttemptOutcome): void => this.#attemptDone(message, outcome);
+
+  #attemptDone(message: Message, outcome: AttemptOutcome): void {
     this.#inFlight -= 1;
     try {
       if (message.spec.flowControl !== undefined) this.flow.release(message);
       if (!this.#closed) this.#afterAttempt(message, outcome);
+    } catch (error) {
+      this.#options.onError?.(error);
     } finally {
-      this.#pump();
+      try {
+        this.#pump();
+      } catch (error) {
+        this.#options.onError?.(error);
+      }
     }
   }
 
@@ -296,7 +310,7 @@ export class DeliveryEngine {
   #scheduleRetry(message: Message, outcome: AttemptOutcome): void {
     const now = this.#options.now();
     // Whole milliseconds: timestamps in the API are integers, and rounding up never fires early.
-    const delay = Math.ceil(retryAfterMs(outcome.get, now) ?? this.#retryDelay(message));
+    const delay = Math.ceil(retryAfterMs((name) => outcome.get(name), now) ?? this.#retryDelay(message));
     message.retried += 1;
     message.notBefore = now + delay;
     message.state = "RETRY";
@@ -354,6 +368,11 @@ export class DeliveryEngine {
       this.#finishIfDone(parent);
     }
   }
+}
+
+function targetOf(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
 /** The spec of a callback message: the callback's own settings, else the source's. */

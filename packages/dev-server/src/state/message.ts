@@ -58,6 +58,10 @@ export interface Message {
   retainedBy: number;
   /** What keeping the message for history costs: body, URL and configuration. */
   retainedBytes: number;
+  /** The signature's `body` claim, computed on the first attempt (the body never changes). */
+  bodyClaim?: string;
+  /** `origin` and `path` of `url`, parsed on the first attempt. */
+  target?: { origin: string; path: string };
 }
 
 /** JSON shape of a message in the messages API (and the base of DLQ entries). */

@@ -41,6 +41,8 @@ export interface DeliveryEngineDeps {
 /** What a new message needs besides its spec. */
 export interface NewMessage {
   url: string;
+  /** `url` already split for sending, when validation parsed it. */
+  target?: { origin: string; path: string };
   body: Buffer;
   spec: MessageSpec;
   callerIp: string;
@@ -154,6 +156,7 @@ export class DeliveryEngine {
       parent: input.parent,
       pendingChildren: 0,
       holdsQueueSlot: false,
+      target: input.target,
       retainedBy: 0,
       retainedBytes: MESSAGE_BYTES + input.body.length + 2 * input.url.length + spec.headerBytes,
     };
@@ -263,7 +266,7 @@ export class DeliveryEngine {
     this.#deps.events.record(message, "ACTIVE");
     let request: OutgoingRequest;
     try {
-      message.target ??= targetOf(message.url);
+      message.target ??= requestTarget(new URL(message.url));
       request = {
         origin: message.target.origin,
         path: message.target.path,
@@ -353,7 +356,7 @@ export class DeliveryEngine {
     if (message.phase === "settled") return;
     message.phase = "settled";
     message.state = state;
-    this.#deps.events.record(message, state, outcome === undefined ? {} : { outcome });
+    this.#deps.events.record(message, state, outcome === undefined ? undefined : { outcome });
     this.#finishIfDone(message);
   }
 
@@ -370,9 +373,12 @@ export class DeliveryEngine {
   }
 }
 
-function targetOf(url: string): { origin: string; path: string } {
-  const parsed = new URL(url);
-  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+/**
+ * Where an attempt is sent: the URL's origin and its path with the query.
+ * @param url - A parsed destination.
+ */
+export function requestTarget(url: URL): { origin: string; path: string } {
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
 }
 
 /** The spec of a callback message: the callback's own settings, else the source's. */

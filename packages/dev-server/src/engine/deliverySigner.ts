@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import crypto, { createHash, createHmac } from "node:crypto";
 import { randomBase62 } from "../lib/ids.js";
 
 // {"alg":"HS256","typ":"JWT"}, the protected header the hosted service sends.
@@ -16,8 +16,15 @@ const TOKEN_LIFETIME_SECONDS = 300;
  * ```
  */
 export function bodyClaim(body: Buffer): string {
-  return `${createHash("sha256").update(body).digest("base64url")}=`;
+  return `${sha256(body)}=`;
 }
+
+// One-shot hashing (Node >= 20.12) skips creating a Hash object: about a third of the cost.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: "base64url") => string }).hash;
+const sha256 =
+  typeof oneShot === "function"
+    ? (data: Buffer): string => oneShot("sha256", data, "base64url")
+    : (data: Buffer): string => createHash("sha256").update(data).digest("base64url");
 
 /**
  * The `Upstash-Signature` of one attempt, minted synchronously: the same token as

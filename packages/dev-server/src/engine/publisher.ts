@@ -2,6 +2,7 @@ import { badRequest, notFound } from "../apiError.js";
 import { deduplicationKey, DedupWindow } from "../state/dedup.js";
 import { NAME_PATTERN } from "../defaults.js";
 import type { DeliveryEngine } from "./deliveryEngine.js";
+import { requestTarget } from "./deliveryEngine.js";
 import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
 import { checkDestination } from "../protocol/destination.js";
 import type { Message } from "../state/message.js";
@@ -41,6 +42,8 @@ export type PublishAnswer = PublishResult | PublishResult[];
 /** Target of one message of a publish. */
 interface Target {
   url: string;
+  /** The URL already parsed by validation, so the first attempt need not parse it again. */
+  parsed?: URL;
   topicName?: string;
   endpointName?: string;
 }
@@ -134,7 +137,8 @@ export class Publisher {
   }
 
   #targets(destination: string): { targets: Target[]; isGroup: boolean } {
-    if (checkDestination(destination, this.#isOwnUrl) === "url") return { targets: [{ url: destination }], isGroup: false };
+    const url = checkDestination(destination, this.#isOwnUrl);
+    if (url !== undefined) return { targets: [{ url: destination, parsed: url }], isGroup: false };
     const group = this.#groups.get(destination);
     if (group === undefined) throw notFound("url group");
     const targets = endpointsOf(group).map((e) => ({ url: e.url, topicName: group.name, endpointName: e.name }));
@@ -150,6 +154,7 @@ export class Publisher {
     }
     const message = this.#engine.accept({
       url: target.url,
+      target: target.parsed === undefined ? undefined : requestTarget(target.parsed),
       body: input.body,
       spec,
       callerIp: input.callerIp,

@@ -76,20 +76,17 @@ export function isUrlDestination(destination: string): boolean {
  *
  * @param destination - Output of {@link parseDestination}.
  * @param isOwnUrl - Refuses URLs that reach the dev server.
- * @returns `"url"` or `"group"`.
+ * @returns The parsed URL, or `undefined` for a URL-group name.
  * @throws ApiError (400) for an invalid URL or name, or an `api/…` destination (not supported).
  * @example
  * ```ts
- * checkDestination("http://127.0.0.1:3000/hook", () => false); // "url"
- * checkDestination("orders", () => false); // "group"
+ * checkDestination("http://127.0.0.1:3000/hook", () => false); // URL
+ * checkDestination("orders", () => false); // undefined
  * ```
  */
-export function checkDestination(destination: string, isOwnUrl: IsOwnUrl): "url" | "group" {
-  if (isUrlDestination(destination)) {
-    parseTargetUrl(destination, "destination", isOwnUrl);
-    return "url";
-  }
+export function checkDestination(destination: string, isOwnUrl: IsOwnUrl): URL | undefined {
+  if (isUrlDestination(destination)) return parseTargetUrl(destination, "destination", isOwnUrl);
   if (destination.startsWith("api/")) throw badRequest("api destinations are not supported by the dev server");
   if (!NAME_PATTERN.test(destination)) throw badRequest("invalid destination: expected an http(s) URL or a URL group name");
-  return "group";
+  return undefined;
 }

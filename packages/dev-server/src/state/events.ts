@@ -116,9 +116,9 @@ export class EventLog extends EventEmitter {
   }
 
   /** Records a state change and emits it as `event` when someone listens. */
-  record(message: Message, state: MessageState, detail: LogDetail = {}): void {
+  record(message: Message, state: MessageState, detail?: LogDetail): void {
     this.#seq += 1;
-    const entry = new LogEntry(this, this.#seq, this.#now(), state, message, detail.nextDeliveryTime, detail.outcome);
+    const entry = new LogEntry(this, this.#seq, this.#now(), state, message, detail?.nextDeliveryTime, detail?.outcome);
     this.#entries.push(entry);
     if (this.size > this.#max) {
       const oldest = this.#entries[this.#head]!;

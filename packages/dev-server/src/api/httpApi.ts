@@ -77,6 +77,7 @@ function write(res: ServerResponse, status: number, text: string, close: boolean
 }
 
 function sendResponse(res: ServerResponse, response: RouteResponse): void {
+  if (response.write !== undefined) return response.write(res);
   const text = response.json ?? (response.body === undefined ? "" : JSON.stringify(response.body));
   write(res, response.status ?? 200, text, false);
 }

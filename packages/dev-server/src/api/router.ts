@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { HeaderMap } from "../protocol/publishHeaders.js";
 
 /** A parsed API request handed to a route. */
@@ -21,6 +22,8 @@ export interface RouteResponse {
   body?: unknown;
   /** A body already serialised (listings build it entry by entry to bound its size); wins over `body`. */
   json?: string;
+  /** Writes the response itself instead (static files, event streams); `status`, `body` and `json` are then ignored. */
+  write?: (res: ServerResponse) => void;
 }
 
 /** A route implementation. */
@@ -28,7 +31,7 @@ export type RouteHandler = (ctx: RequestContext) => RouteResponse | Promise<Rout
 
 /** Options of {@link Router.add}. */
 export interface RouteOptions {
-  /** Served without the token (pages and assets a browser loads); the request guard still applies. */
+  /** Served without the token: only the dashboard's page and its static files, which hold no state; the request guard still applies. */
   public?: boolean;
 }
 

@@ -264,14 +264,18 @@ export class DeliveryEngine {
     message.phase = "inflight";
     message.state = "ACTIVE";
     this.#deps.events.record(message, "ACTIVE");
+    message.attemptStartedAt = performance.now();
     let request: OutgoingRequest;
     try {
       message.target ??= requestTarget(new URL(message.url));
+      const headers = deliveryHeaders(message, this.#deps.keys.current, this.#options.now());
+      // The signature is always the last header (deliveryHeaders); live views show it per attempt.
+      message.attemptSignature = headers[headers.length - 1];
       request = {
         origin: message.target.origin,
         path: message.target.path,
         method: message.spec.method,
-        headers: deliveryHeaders(message, this.#deps.keys.current, this.#options.now()),
+        headers,
         body: message.body,
         timeoutMs: message.timeoutMs,
       };
@@ -285,6 +289,8 @@ export class DeliveryEngine {
   readonly #onOutcome = (message: Message, outcome: AttemptOutcome): void => this.#attemptDone(message, outcome);
 
   #attemptDone(message: Message, outcome: AttemptOutcome): void {
+    outcome.durationMs = performance.now() - (message.attemptStartedAt ?? performance.now());
+    outcome.signature = message.attemptSignature;
     this.#inFlight -= 1;
     try {
       if (message.spec.flowControl !== undefined) this.flow.release(message);

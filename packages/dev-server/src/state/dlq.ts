@@ -83,6 +83,12 @@ export class DeadLetterQueue {
     return this.#entries.get(dlqId);
   }
 
+  /** The entry of a message, if it is in the DLQ. */
+  forMessage(messageId: string): DlqEntry | undefined {
+    for (const entry of this.#entries.values()) if (entry.message.id === messageId) return entry;
+    return undefined;
+  }
+
   /** Deletes one entry; false when unknown. */
   delete(dlqId: string): boolean {
     const entry = this.#entries.get(dlqId);

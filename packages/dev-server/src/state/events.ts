@@ -6,13 +6,25 @@ import type { Message, MessageState } from "./message.js";
 import { listedHeader, messageSubject } from "./message.js";
 import { redactedBody } from "../protocol/redaction.js";
 import type { AttemptOutcome } from "./responseRecord.js";
-import type { RetainedRecord, RetentionBudget } from "./retention.js";
+import type { RetainedRecord } from "./retention.js";
+import { RetentionBudget } from "./retention.js";
 
 /** Bytes of one log entry besides the message and response it points to. */
 const ENTRY_BYTES = 160;
 
 /** One state change of one message. */
-class LogEntry implements RetainedRecord {
+/** One state change of one message, as live views read it. */
+export interface LogEntry {
+  readonly seq: number;
+  readonly time: number;
+  readonly state: MessageState;
+  readonly message: Message;
+  readonly nextDeliveryTime?: number | undefined;
+  readonly outcome?: AttemptOutcome | undefined;
+}
+
+/** A log entry as the log keeps it, counted against the byte budget. */
+class StoredEntry implements LogEntry, RetainedRecord {
   readonly ownBytes = ENTRY_BYTES;
   evicted = false;
 
@@ -91,19 +103,20 @@ function toLogObject(entry: LogEntry): LogObject {
  * ```
  */
 export class EventLog extends EventEmitter {
-  #entries: LogEntry[] = [];
+  #entries: StoredEntry[] = [];
   #head = 0;
   #seq = 0;
+  readonly #watchers = new Set<(entry: LogEntry) => void>();
   readonly #max: number;
   readonly #now: () => number;
   readonly #budget: RetentionBudget;
 
   /**
-   * @param budget - Byte budget shared with the DLQ; evicts the oldest entries.
+   * @param budget - Byte budget shared with the DLQ; evicts the oldest entries. @default a budget of its own (256 MiB)
    * @param max - Entries kept at most; older ones are dropped first. @default 100_000
    * @param now - Clock, Unix ms.
    */
-  constructor(budget: RetentionBudget, max = 100_000, now: () => number = Date.now) {
+  constructor(budget: RetentionBudget = new RetentionBudget(), max = 100_000, now: () => number = Date.now) {
     super();
     this.#budget = budget;
     this.#max = max;
@@ -118,7 +131,7 @@ export class EventLog extends EventEmitter {
   /** Records a state change and emits it as `event` when someone listens. */
   record(message: Message, state: MessageState, detail?: LogDetail): void {
     this.#seq += 1;
-    const entry = new LogEntry(this, this.#seq, this.#now(), state, message, detail?.nextDeliveryTime, detail?.outcome);
+    const entry = new StoredEntry(this, this.#seq, this.#now(), state, message, detail?.nextDeliveryTime, detail?.outcome);
     this.#entries.push(entry);
     if (this.size > this.#max) {
       const oldest = this.#entries[this.#head]!;
@@ -128,12 +141,38 @@ export class EventLog extends EventEmitter {
     }
     this.#budget.retain(entry);
     if (this.listenerCount("event") > 0) this.emit("event", toLogObject(entry));
+    if (this.#watchers.size > 0) for (const watcher of this.#watchers) watcher(entry);
+  }
+
+  /** Watchers added with {@link watch} and not yet removed. */
+  get watcherCount(): number {
+    return this.#watchers.size;
+  }
+
+  /** Sequence number of the newest entry (0 before the first). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** The entries kept, oldest first (a copy: eviction trims the log's own array in place). */
+  entries(): readonly LogEntry[] {
+    return this.#entries.slice(this.#head);
+  }
+
+  /**
+   * Calls `watcher` with each new entry as recorded, without building its JSON
+   * object (live views derive only the few fields they show).
+   * @returns A function that stops watching.
+   */
+  watch(watcher: (entry: LogEntry) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /** @internal Advances past evicted entries (the budget evicts oldest first, so they are at the front). */
   dropEvicted(): void {
     while (this.#head < this.#entries.length && this.#entries[this.#head]!.evicted) {
-      this.#entries[this.#head] = undefined as unknown as LogEntry;
+      this.#entries[this.#head] = undefined as unknown as StoredEntry;
       this.#head += 1;
     }
     if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
@@ -169,7 +208,7 @@ export class EventLog extends EventEmitter {
   }
 
   /** The entry with `seq`, or the nearest one in the walking direction; undefined past the end. */
-  #at(seq: number, forward: boolean): LogEntry | undefined {
+  #at(seq: number, forward: boolean): StoredEntry | undefined {
     const first = this.#entries[this.#head];
     if (first === undefined) return undefined;
     const last = this.#entries[this.#entries.length - 1]!;

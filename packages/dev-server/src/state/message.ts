@@ -62,6 +62,10 @@ export interface Message {
   bodyClaim?: string;
   /** `origin` and `path` of `url`, parsed on the first attempt. */
   target?: { origin: string; path: string };
+  /** When the current attempt started (`performance.now()`), for its duration. */
+  attemptStartedAt?: number;
+  /** The signature the current attempt was sent with. */
+  attemptSignature?: string;
 }
 
 /** JSON shape of a message in the messages API (and the base of DLQ entries). */

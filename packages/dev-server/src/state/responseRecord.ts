@@ -17,6 +17,10 @@ export class AttemptOutcome {
   retainedBy = 0;
   /** What keeping the response costs: body and headers. */
   readonly retainedBytes: number;
+  /** Time from the start of the attempt (signing included) to its outcome, ms. */
+  durationMs?: number;
+  /** The `Upstash-Signature` the attempt was sent with. */
+  signature?: string;
   readonly #raw: string[];
   #header: Record<string, string[]> | undefined;
 

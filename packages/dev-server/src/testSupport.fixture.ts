@@ -183,3 +183,24 @@ export function rawExchange(
       }),
   );
 }
+
+/**
+ * Follows a listing's cursor to the end and returns every item, with the number of pages.
+ * @param load - Loads the page starting at `cursor` (the first page without one).
+ * @param maxPages - Stops there, so a cursor that never ends fails the test instead of hanging.
+ */
+export async function allPages<T>(
+  load: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string }>,
+  maxPages = 1000,
+): Promise<{ items: T[]; pages: number; cursor?: string }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await load(cursor);
+    items.push(...page.items);
+    cursor = page.cursor;
+    pages += 1;
+  } while (cursor !== undefined && pages < maxPages);
+  return { items, pages, cursor };
+}

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DevServer } from "../startDevServer.js";
 import { startDevServer } from "../startDevServer.js";
-import { rawExchange, rawRequest, startDestination } from "../testSupport.fixture.js";
+import { allPages, rawExchange, rawRequest, startDestination } from "../testSupport.fixture.js";
 
 let dev: DevServer;
 
@@ -90,17 +90,12 @@ describe("listings too large for one string", () => {
       });
       expect(published.status).toBe(200);
       await big.idle();
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await rawRequest(big.url, "GET", `/v2/events?count=1000${cursor ? `&cursor=${cursor}` : ""}`, { token: big.token });
+      const { pages, cursor } = await allPages(async (from) => {
+        const page = await rawRequest(big.url, "GET", `/v2/events?count=1000${from ? `&cursor=${from}` : ""}`, { token: big.token });
         expect(page.status).toBe(200);
         expect(page.text.length).toBeLessThan(64 * 1024 * 1024);
-        for (const event of page.json.events) seen.add(`${event.state}:${event.time}:${event.retried}`);
-        cursor = page.json.cursor;
-        pages += 1;
-      } while (cursor !== undefined && pages < 200);
+        return { items: page.json.events, cursor: page.json.cursor };
+      }, 200);
       expect(cursor).toBeUndefined();
       // CREATED, then ACTIVE + ERROR per attempt, RETRY between attempts, FAILED.
       expect(pages).toBeGreaterThan(1);
@@ -121,19 +116,14 @@ describe("listings too large for one string", () => {
         });
       }
       await dev.idle();
-      const ids = new Set<string>();
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await rawRequest(dev.url, "GET", `/v2/dlq?count=100${cursor ? `&cursor=${cursor}` : ""}`, { token: dev.token });
+      const { items, pages } = await allPages(async (from) => {
+        const page = await rawRequest(dev.url, "GET", `/v2/dlq?count=100${from ? `&cursor=${from}` : ""}`, { token: dev.token });
         expect(page.status).toBe(200);
         expect(page.text.length).toBeLessThan(24 * 1024 * 1024);
-        for (const entry of page.json.messages) ids.add(entry.dlqId);
-        cursor = page.json.cursor;
-        pages += 1;
-      } while (cursor !== undefined && pages < 100);
+        return { items: page.json.messages as { dlqId: string }[], cursor: page.json.cursor };
+      }, 100);
       expect(pages).toBeGreaterThan(1);
-      expect(ids.size).toBe(40);
+      expect(new Set(items.map((entry) => entry.dlqId)).size).toBe(40);
     } finally {
       await failing.close();
     }

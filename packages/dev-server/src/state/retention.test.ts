@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DevServer } from "../startDevServer.js";
 import { startDevServer } from "../startDevServer.js";
 import type { Destination } from "../testSupport.fixture.js";
-import { api, startDestination } from "../testSupport.fixture.js";
+import { allPages, api, startDestination } from "../testSupport.fixture.js";
 
 const MiB = 1024 * 1024;
 
@@ -14,27 +14,16 @@ afterEach(async () => {
   await dest?.close();
 });
 
-async function allDlq(call: ReturnType<typeof api>): Promise<any[]> {
-  const entries: any[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call("GET", `/v2/dlq?count=100${cursor ? `&cursor=${cursor}` : ""}`);
-    entries.push(...page.json.messages);
-    cursor = page.json.cursor;
-  } while (cursor !== undefined);
-  return entries;
+async function listAll(call: ReturnType<typeof api>, path: string, key: string): Promise<any[]> {
+  const { items } = await allPages(async (cursor) => {
+    const page = await call("GET", `${path}${cursor ? `&cursor=${cursor}` : ""}`);
+    return { items: page.json[key], cursor: page.json.cursor };
+  });
+  return items;
 }
 
-async function allEvents(call: ReturnType<typeof api>): Promise<any[]> {
-  const events: any[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call("GET", `/v2/events?count=1000${cursor ? `&cursor=${cursor}` : ""}`);
-    events.push(...page.json.events);
-    cursor = page.json.cursor;
-  } while (cursor !== undefined);
-  return events;
-}
+const allDlq = (call: ReturnType<typeof api>) => listAll(call, "/v2/dlq?count=100", "messages");
+const allEvents = (call: ReturnType<typeof api>) => listAll(call, "/v2/events?count=1000", "events");
 
 describe("retained history is bounded by bytes", () => {
   it("keeps the DLQ, the log and the response records under maxRetainedBytes, evicting the oldest first", async () => {

@@ -3,6 +3,7 @@ import type { DeadLetterQueue } from "./state/dlq.js";
 import type { EventLog } from "./state/events.js";
 import type { Publisher } from "./engine/publisher.js";
 import type { ScheduleRegistry } from "./state/schedules.js";
+import type { SelfAddress } from "./protocol/selfAddress.js";
 import type { SigningKeys } from "./state/signingKeys.js";
 import type { UrlGroupRegistry } from "./state/urlGroups.js";
 
@@ -16,4 +17,6 @@ export interface ServerContext {
   events: EventLog;
   keys: SigningKeys;
   now: () => number;
+  /** Where the server listens; refuses Hosts and URLs that are not / are this server. */
+  self: SelfAddress;
 }

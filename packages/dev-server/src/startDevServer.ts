@@ -12,7 +12,8 @@ import { DeliveryEngine, qstashBackoff } from "./engine/deliveryEngine.js";
 import { DeadLetterQueue } from "./state/dlq.js";
 import type { LogObject } from "./state/events.js";
 import { EventLog } from "./state/events.js";
-import { createApiHandler } from "./api/httpApi.js";
+import { answerClientError, createApiHandler } from "./api/httpApi.js";
+import { createRequestGuard } from "./api/requestGuard.js";
 import { dashboardRoutes } from "./dashboard/dashboardRoutes.js";
 import { HttpSender } from "./engine/httpSender.js";
 import type { PublishResult } from "./engine/publisher.js";
@@ -28,6 +29,8 @@ import { queueRoutes } from "./api/routes/queueRoutes.js";
 import { scheduleRoutes } from "./api/routes/scheduleRoutes.js";
 import { urlGroupRoutes } from "./api/routes/urlGroupRoutes.js";
 import { Scheduler } from "./lib/scheduler.js";
+import { SelfAddress } from "./protocol/selfAddress.js";
+import { DEFAULT_MAX_RETAINED_BYTES, RetentionBudget } from "./state/retention.js";
 import type { Schedule } from "./state/schedules.js";
 import { ScheduleRegistry } from "./state/schedules.js";
 import type { ServerContext } from "./serverContext.js";
@@ -99,10 +102,34 @@ export interface DevServerOptions {
    */
   maxConcurrency?: number;
   /**
-   * Log entries kept for `GET /v2/events`.
+   * Log entries kept for `GET /v2/events` (the byte budget, {@link DevServerOptions.maxRetainedBytes}, applies too).
    * @default 100_000
    */
   maxEvents?: number;
+  /**
+   * Bytes of history the server keeps in memory: the event log, the DLQ and the response
+   * bodies they hold, together (a message body shared by several entries counts once). Past it
+   * the oldest entries, of any kind, are dropped first. Messages still pending are not counted
+   * and never dropped.
+   * @default 268_435_456 (256 MiB)
+   */
+  maxRetainedBytes?: number;
+  /**
+   * Browser origins allowed to call the server besides its own pages, e.g.
+   * `["http://localhost:5173"]` for a front end that publishes straight to it. Every other
+   * request carrying an `Origin` (or `Sec-Fetch-Site: cross-site`) is refused with 403, so a
+   * web page cannot use the well-known token. Requests without `Origin` (SDKs, servers, curl)
+   * are never affected.
+   * @default []
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host names that reach this server besides loopback names and addresses and the listen
+   * address, e.g. a container's service name (`["qstash"]`) when listening on `0.0.0.0`.
+   * Any other `Host` is refused with 403 (DNS-rebinding defence).
+   * @default []
+   */
+  allowedHosts?: string[];
   /**
    * Clock in Unix ms for timestamps, delays, retries and cron. Tests can shift it
    * (e.g. to just before a minute boundary) to see a schedule fire for real.
@@ -169,14 +196,19 @@ function listen(server: http.Server, port: number, host: string): Promise<Addres
 }
 
 function buildContext(options: DevServerOptions, logger: DevServerLogger | undefined): ServerContext {
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? Date.now;
+  // Whole milliseconds everywhere: the API's timestamps are integers (wire spec 12).
+  const now = () => Math.floor(clock());
+  const self = new SelfAddress(options.allowedHosts);
+  const isOwnUrl = (url: URL) => self.isOwnUrl(url);
   const scheduler = new Scheduler(now, (error) => logger?.error("timer callback failed", error));
   const keys = new SigningKeys(
     options.currentSigningKey ?? DEFAULT_CURRENT_SIGNING_KEY,
     options.nextSigningKey ?? DEFAULT_NEXT_SIGNING_KEY,
   );
-  const events = new EventLog(options.maxEvents, now);
-  const dlq = new DeadLetterQueue(now);
+  const budget = new RetentionBudget(options.maxRetainedBytes ?? DEFAULT_MAX_RETAINED_BYTES);
+  const events = new EventLog(budget, options.maxEvents, now);
+  const dlq = new DeadLetterQueue(budget, now);
   const maxConcurrency = options.maxConcurrency ?? 256;
   const engine = new DeliveryEngine(
     { scheduler, sender: new HttpSender(undefined, maxConcurrency), keys, events, dlq },
@@ -188,10 +220,10 @@ function buildContext(options: DevServerOptions, logger: DevServerLogger | undef
       onError: (error) => logger?.error("delivery engine error", error),
     },
   );
-  const urlGroups = new UrlGroupRegistry(now);
-  const publisher = new Publisher(engine, urlGroups, now);
+  const urlGroups = new UrlGroupRegistry(now, isOwnUrl);
+  const publisher = new Publisher(engine, urlGroups, now, isOwnUrl);
   const fire = (schedule: Schedule): PublishResult[] => {
-    const answer = publisher.publish({
+    const answer = publisher.publishNow({
       destination: schedule.destination,
       headers: schedule.headers,
       body: schedule.body,
@@ -204,7 +236,7 @@ function buildContext(options: DevServerOptions, logger: DevServerLogger | undef
   };
   const schedules = new ScheduleRegistry(scheduler, now, fire);
   engine.onFinished((message) => schedules.messageFinished(message));
-  return { engine, publisher, schedules, urlGroups, dlq, events, keys, now };
+  return { engine, publisher, schedules, urlGroups, dlq, events, keys, now, self };
 }
 
 function buildRouter(ctx: ServerContext, token: string): Router {
@@ -245,16 +277,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const logger = options.logger === false ? undefined : options.logger;
   const ctx = buildContext(options, logger);
   const token = options.token ?? DEFAULT_TOKEN;
+  const guard = createRequestGuard({
+    self: ctx.self,
+    allowedOrigins: options.allowedOrigins,
+    isOwnDelivery: (messageId) => ctx.engine.get(messageId)?.phase === "inflight",
+  });
   const server = http.createServer(
     { keepAliveTimeout: 5000 },
     createApiHandler({
       router: buildRouter(ctx, token),
       token: () => token,
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+      guard,
       onError: (error) => logger?.error("request failed", error),
     }),
   );
+  server.on("clientError", answerClientError);
   const address = await listen(server, options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST);
+  ctx.self.bind(address.address, address.port);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   const devServer: DevServer = {

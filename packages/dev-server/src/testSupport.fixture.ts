@@ -100,3 +100,107 @@ export function api(baseUrl: string, token: string) {
     return { status: response.status, json: text === "" ? undefined : (JSON.parse(text) as any), text };
   };
 }
+
+/** A response read by {@link rawRequest}. */
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json: any;
+}
+
+/**
+ * One request with node:http, so a test can set headers `fetch` forbids (`Host`, `Origin`,
+ * `Sec-Fetch-Site`) or send exactly the bytes it wants.
+ */
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer; token?: string } = {},
+): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token !== undefined) headers["authorization"] = `Bearer ${init.token}`;
+  // node:http sends a DELETE body without framing unless the length is given.
+  if (init.body !== undefined && headers["content-length"] === undefined) headers["content-length"] = String(Buffer.byteLength(init.body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: unknown;
+          try {
+            json = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+/**
+ * Writes `data` on a fresh TCP connection and collects everything the server sends until
+ * it closes the connection (or `timeoutMs` passes), for requests no HTTP client would send.
+ */
+export function rawExchange(
+  baseUrl: string,
+  data: string | Buffer | ((socket: import("node:net").Socket) => void),
+  timeoutMs = 5000,
+): Promise<{ text: string; closed: boolean }> {
+  const url = new URL(baseUrl);
+  return import("node:net").then(
+    (net) =>
+      new Promise((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname);
+        const chunks: Buffer[] = [];
+        let done = false;
+        const finish = (closed: boolean) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          socket.destroy();
+          resolve({ text: Buffer.concat(chunks).toString(), closed });
+        };
+        const timer = setTimeout(() => finish(false), timeoutMs);
+        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+        socket.on("end", () => finish(true));
+        socket.on("close", () => finish(true));
+        socket.on("error", () => finish(true));
+        socket.on("connect", () => {
+          if (typeof data === "function") data(socket);
+          else socket.write(data);
+        });
+      }),
+  );
+}
+
+/**
+ * Follows a listing's cursor to the end and returns every item, with the number of pages.
+ * @param load - Loads the page starting at `cursor` (the first page without one).
+ * @param maxPages - Stops there, so a cursor that never ends fails the test instead of hanging.
+ */
+export async function allPages<T>(
+  load: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string }>,
+  maxPages = 1000,
+): Promise<{ items: T[]; pages: number; cursor?: string }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await load(cursor);
+    items.push(...page.items);
+    cursor = page.cursor;
+    pages += 1;
+  } while (cursor !== undefined && pages < maxPages);
+  return { items, pages, cursor };
+}

@@ -1,9 +1,15 @@
 import { timingSafeEqual } from "node:crypto";
 
-function equal(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+let cachedToken = "";
+let cachedBytes = Buffer.alloc(0);
+
+function equal(candidate: string, token: string): boolean {
+  if (token !== cachedToken) {
+    cachedToken = token;
+    cachedBytes = Buffer.from(token);
+  }
+  const left = Buffer.from(candidate);
+  return left.length === cachedBytes.length && timingSafeEqual(left, cachedBytes);
 }
 
 /**

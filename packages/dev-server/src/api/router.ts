@@ -20,18 +20,20 @@ export interface RequestContext {
 export interface RouteResponse {
   status?: number;
   body?: unknown;
-  /** Writes the response itself instead (static files, event streams); `status` and `body` are then ignored. */
+  /** A body already serialised (listings build it entry by entry to bound its size); wins over `body`. */
+  json?: string;
+  /** Writes the response itself instead (static files, event streams); `status`, `body` and `json` are then ignored. */
   write?: (res: ServerResponse) => void;
-}
-
-/** Options of {@link Router.add}. */
-export interface RouteOptions {
-  /** Served without the token: only the dashboard's page and its static files, which hold no state. */
-  public?: boolean;
 }
 
 /** A route implementation. */
 export type RouteHandler = (ctx: RequestContext) => RouteResponse | Promise<RouteResponse>;
+
+/** Options of {@link Router.add}. */
+export interface RouteOptions {
+  /** Served without the token: only the dashboard's page and its static files, which hold no state; the request guard still applies. */
+  public?: boolean;
+}
 
 interface Route {
   method: string;
@@ -72,13 +74,19 @@ function decode(segment: string): string {
 export class Router {
   readonly #routes: Route[] = [];
 
-  /** Registers a route; `methods` may list several, separated by `|`. */
+  /**
+   * Registers a route; `methods` may list several, separated by `|`.
+   * @param methods - e.g. `GET` or `PATCH|POST`.
+   * @param pattern - Path with `:name` segments and an optional trailing `*`.
+   * @param handler - Serves the request.
+   * @param options - `public: true` serves it without the token.
+   */
   add(methods: string, pattern: string, handler: RouteHandler, options: RouteOptions = {}): void {
     const parts = pattern.split("/").filter((s) => s !== "");
     const wildcard = parts[parts.length - 1] === "*";
     const segments = wildcard ? parts.slice(0, -1) : parts;
-    const open = options.public === true;
-    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler, public: open });
+    const isPublic = options.public === true;
+    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler, public: isPublic });
   }
 
   /**

@@ -1,6 +1,5 @@
 import { isUtf8 } from "node:buffer";
 import { overrideHeaders } from "../api/routes/dlqRoutes.js";
-import { compileFilter } from "../state/filters.js";
 import type { LogEntry } from "../state/events.js";
 import type { Message } from "../state/message.js";
 import { redactedBody, redactHeaders } from "../protocol/redaction.js";
@@ -30,7 +29,7 @@ function publishedRequest(message: Message): PublishedRequest {
   return {
     method: spec.method,
     url: message.url,
-    headers: redactHeaders(spec.storedHeader, spec.redact),
+    headers: redactHeaders(spec.sourceHeader, spec.redact),
     forwardedHeaders: redactFlat(spec.forwardHeaders, spec.redact),
     publishHeaders: redactFlat(overrideHeaders(spec.rawHeaders), spec.redact),
     body: hidden === undefined ? bodyView(message.body) : { text: hidden, size: message.body.length },
@@ -81,8 +80,7 @@ function linked(message: Message): LinkedMessage {
 }
 
 function dlqIdOf(ctx: ServerContext, messageId: string): string | undefined {
-  const filter = compileFilter(new URLSearchParams({ messageId }));
-  return ctx.dlq.page(filter, null, 1).entries[0]?.dlqId;
+  return ctx.dlq.forMessage(messageId)?.dlqId;
 }
 
 /**

@@ -36,7 +36,7 @@ export function callbackPayload(
     endpointName: source.endpointName,
     url: source.url,
     method: spec.method,
-    sourceHeader: spec.storedHeader,
+    sourceHeader: spec.sourceHeader,
     sourceBody: source.body,
     notBefore: source.notBefore,
     createdAt: source.createdAt,

@@ -5,7 +5,7 @@ import { deliveryHeaders } from "./deliveryHeaders.js";
 import type { EventLog } from "../state/events.js";
 import { Fifo } from "../lib/fifo.js";
 import { FlowControlRegistry } from "./flowControl.js";
-import type { HttpSender } from "./httpSender.js";
+import type { HttpSender, OutgoingRequest } from "./httpSender.js";
 import { newMessageId } from "../lib/ids.js";
 import type { Message, MessageKind, MessageState } from "../state/message.js";
 import type { CallbackSpec, MessageSpec } from "../protocol/messageSpec.js";
@@ -41,6 +41,8 @@ export interface DeliveryEngineDeps {
 /** What a new message needs besides its spec. */
 export interface NewMessage {
   url: string;
+  /** `url` already split for sending, when validation parsed it. */
+  target?: { origin: string; path: string };
   body: Buffer;
   spec: MessageSpec;
   callerIp: string;
@@ -51,6 +53,9 @@ export interface NewMessage {
   kind?: MessageKind;
   parent?: Message;
 }
+
+/** Bytes of a message object besides its body, URL and configuration. */
+const MESSAGE_BYTES = 512;
 
 /**
  * QStash's default back-off: e^(2.5·n) seconds for the n-th retry, capped at one day.
@@ -151,6 +156,9 @@ export class DeliveryEngine {
       parent: input.parent,
       pendingChildren: 0,
       holdsQueueSlot: false,
+      target: input.target,
+      retainedBy: 0,
+      retainedBytes: MESSAGE_BYTES + input.body.length + 2 * input.url.length + spec.headerBytes,
     };
     if (input.parent !== undefined) input.parent.pendingChildren += 1;
     this.#messages.set(message.id, message);
@@ -248,38 +256,53 @@ export class DeliveryEngine {
         continue;
       }
       this.#inFlight += 1;
-      this.#attempt(message).catch((error: unknown) => this.#options.onError?.(error));
+      this.#attempt(message);
     }
   }
 
-  async #attempt(message: Message): Promise<void> {
+  #attempt(message: Message): void {
     message.phase = "inflight";
     message.state = "ACTIVE";
     this.#deps.events.record(message, "ACTIVE");
-    let outcome: AttemptOutcome;
-    let signature: string | undefined;
-    const started = performance.now();
+    message.attemptStartedAt = performance.now();
+    let request: OutgoingRequest;
     try {
-      const headers = await deliveryHeaders(message, this.#deps.keys.current);
-      signature = headers["Upstash-Signature"];
-      outcome = await this.#deps.sender.send({
-        url: message.url,
+      message.target ??= requestTarget(new URL(message.url));
+      const headers = deliveryHeaders(message, this.#deps.keys.current, this.#options.now());
+      // The signature is always the last header (deliveryHeaders); live views show it per attempt.
+      message.attemptSignature = headers[headers.length - 1];
+      request = {
+        origin: message.target.origin,
+        path: message.target.path,
         method: message.spec.method,
         headers,
         body: message.body,
         timeoutMs: message.timeoutMs,
-      });
+      };
     } catch (error) {
-      outcome = errorOutcome(error instanceof Error ? error.message : "delivery failed");
+      return this.#attemptDone(message, errorOutcome(error instanceof Error ? error.message : "delivery failed"));
     }
-    outcome.durationMs = performance.now() - started;
-    outcome.signature = signature;
+    this.#deps.sender.send(request, message, this.#onOutcome);
+  }
+
+  // One function for every attempt, handed the message back: no closure per attempt.
+  readonly #onOutcome = (message: Message, outcome: AttemptOutcome): void => this.#attemptDone(message, outcome);
+
+  #attemptDone(message: Message, outcome: AttemptOutcome): void {
+    outcome.durationMs = performance.now() - (message.attemptStartedAt ?? performance.now());
+    outcome.signature = message.attemptSignature;
     this.#inFlight -= 1;
     try {
       if (message.spec.flowControl !== undefined) this.flow.release(message);
       if (!this.#closed) this.#afterAttempt(message, outcome);
+    } catch (error) {
+      this.#options.onError?.(error);
     } finally {
-      this.#pump();
+      try {
+        this.#pump();
+      } catch (error) {
+        this.#options.onError?.(error);
+      }
     }
   }
 
@@ -295,7 +318,8 @@ export class DeliveryEngine {
 
   #scheduleRetry(message: Message, outcome: AttemptOutcome): void {
     const now = this.#options.now();
-    const delay = retryAfterMs(outcome.get, now) ?? this.#retryDelay(message);
+    // Whole milliseconds: timestamps in the API are integers, and rounding up never fires early.
+    const delay = Math.ceil(retryAfterMs((name) => outcome.get(name), now) ?? this.#retryDelay(message));
     message.retried += 1;
     message.notBefore = now + delay;
     message.state = "RETRY";
@@ -338,7 +362,7 @@ export class DeliveryEngine {
     if (message.phase === "settled") return;
     message.phase = "settled";
     message.state = state;
-    this.#deps.events.record(message, state, outcome === undefined ? {} : { outcome });
+    this.#deps.events.record(message, state, outcome === undefined ? undefined : { outcome });
     this.#finishIfDone(message);
   }
 
@@ -355,6 +379,14 @@ export class DeliveryEngine {
   }
 }
 
+/**
+ * Where an attempt is sent: the URL's origin and its path with the query.
+ * @param url - A parsed destination.
+ */
+export function requestTarget(url: URL): { origin: string; path: string } {
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+}
+
 /** The spec of a callback message: the callback's own settings, else the source's. */
 function callbackSpec(source: MessageSpec, callback: CallbackSpec): MessageSpec {
   return {
@@ -365,9 +397,10 @@ function callbackSpec(source: MessageSpec, callback: CallbackSpec): MessageSpec 
     retryDelay: callback.retryDelay ?? source.retryDelay,
     timeoutMs: callback.timeoutMs ?? source.timeoutMs,
     forwardHeaders: callback.forwardHeaders,
-    storedHeader: { "Content-Type": ["application/json"] },
+    sourceHeader: { "Content-Type": ["application/json"] },
     contentBasedDeduplication: false,
     labels: source.labels,
     rawHeaders: {},
+    headerBytes: 256,
   };
 }

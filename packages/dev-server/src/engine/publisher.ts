@@ -1,14 +1,19 @@
-import { ApiError, badRequest, notFound } from "../apiError.js";
+import { badRequest, notFound } from "../apiError.js";
 import { deduplicationKey, DedupWindow } from "../state/dedup.js";
 import { NAME_PATTERN } from "../defaults.js";
 import type { DeliveryEngine } from "./deliveryEngine.js";
-import { assertHttpUrl, isUrlDestination } from "../protocol/destination.js";
+import { requestTarget } from "./deliveryEngine.js";
+import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
+import { checkDestination } from "../protocol/destination.js";
 import type { Message } from "../state/message.js";
 import type { MessageSpec } from "../protocol/messageSpec.js";
 import type { PublishAnswer, PublishResult } from "../protocol/publishAnswer.js";
 import type { HeaderMap } from "../protocol/publishHeaders.js";
 import { parsePublishHeaders } from "../protocol/publishHeaders.js";
+import type { PublishRules } from "../protocol/publishRules.js";
+import type { IsOwnUrl } from "../protocol/targetUrl.js";
 import type { UrlGroupRegistry } from "../state/urlGroups.js";
+import { endpointsOf } from "../state/urlGroups.js";
 
 /** A publish, whatever API it came through. */
 export interface PublishInput {
@@ -27,6 +32,8 @@ export type { PublishAnswer, PublishResult };
 /** Target of one message of a publish. */
 interface Target {
   url: string;
+  /** The URL already parsed by validation, so the first attempt need not parse it again. */
+  parsed?: URL;
   topicName?: string;
   endpointName?: string;
 }
@@ -46,29 +53,57 @@ export class Publisher {
   readonly #groups: UrlGroupRegistry;
   readonly #dedup: DedupWindow;
   readonly #now: () => number;
+  readonly #isOwnUrl: IsOwnUrl;
 
   /**
    * @param engine - Receives the messages.
    * @param groups - Resolves URL-group destinations.
    * @param now - Clock, Unix ms.
+   * @param isOwnUrl - Refuses destinations and callbacks that reach the dev server itself.
    */
-  constructor(engine: DeliveryEngine, groups: UrlGroupRegistry, now: () => number) {
+  constructor(engine: DeliveryEngine, groups: UrlGroupRegistry, now: () => number, isOwnUrl: IsOwnUrl) {
     this.#engine = engine;
     this.#groups = groups;
     this.#dedup = new DedupWindow();
     this.#now = now;
+    this.#isOwnUrl = isOwnUrl;
+  }
+
+  /** What validating a publish needs now: the time and the server's own address. */
+  rules(): PublishRules {
+    return { now: this.#now(), isOwnUrl: this.#isOwnUrl };
   }
 
   /**
-   * Publishes one request.
+   * Publishes one request; a fan-out to a large URL group yields to the event loop between
+   * slices of messages.
    * @throws ApiError (400) for invalid headers, destination or queue name; (404) for an unknown URL group.
    */
-  publish(input: PublishInput): PublishAnswer {
-    if (input.queueName !== undefined && !NAME_PATTERN.test(input.queueName)) throw badRequest("queue name is invalid");
-    const spec = parsePublishHeaders(input.headers);
-    const { targets, isGroup } = this.#targets(input.destination);
+  async publish(input: PublishInput): Promise<PublishAnswer> {
+    const { spec, targets, isGroup } = this.#prepare(input);
+    const results: PublishResult[] = [];
+    for (const [index, target] of targets.entries()) {
+      if (index > 0 && index % SLICE === 0) await yieldToLoop();
+      results.push(this.#publishOne(input, spec, target));
+    }
+    return isGroup ? results : results[0]!;
+  }
+
+  /**
+   * Publishes one request at once, for callers that must answer synchronously (a schedule
+   * trigger).
+   * @throws ApiError as {@link Publisher.publish}.
+   */
+  publishNow(input: PublishInput): PublishAnswer {
+    const { spec, targets, isGroup } = this.#prepare(input);
     const results = targets.map((target) => this.#publishOne(input, spec, target));
     return isGroup ? results : results[0]!;
+  }
+
+  #prepare(input: PublishInput): { spec: MessageSpec; targets: Target[]; isGroup: boolean } {
+    if (input.queueName !== undefined && !NAME_PATTERN.test(input.queueName)) throw badRequest("queue name is invalid");
+    const spec = parsePublishHeaders(input.headers, this.rules());
+    return { spec, ...this.#targets(input.destination) };
   }
 
   /**
@@ -77,7 +112,7 @@ export class Publisher {
    * @throws ApiError (400) when an override header is invalid.
    */
   republish(original: Message, overrides: HeaderMap): PublishResult {
-    const spec = parsePublishHeaders({ ...original.spec.rawHeaders, ...overrides });
+    const spec = parsePublishHeaders({ ...original.spec.rawHeaders, ...overrides }, this.rules());
     const message = this.#engine.accept({
       url: original.url,
       body: original.body,
@@ -92,17 +127,11 @@ export class Publisher {
   }
 
   #targets(destination: string): { targets: Target[]; isGroup: boolean } {
-    if (isUrlDestination(destination)) {
-      assertHttpUrl(destination);
-      return { targets: [{ url: destination }], isGroup: false };
-    }
-    if (destination === "api/llm" || destination.startsWith("api/")) {
-      throw new ApiError(400, "api destinations are not supported by the dev server");
-    }
-    if (!NAME_PATTERN.test(destination)) throw badRequest("invalid destination: expected an http(s) URL or a URL group name");
+    const url = checkDestination(destination, this.#isOwnUrl);
+    if (url !== undefined) return { targets: [{ url: destination, parsed: url }], isGroup: false };
     const group = this.#groups.get(destination);
     if (group === undefined) throw notFound("url group");
-    const targets = group.endpoints.map((e) => ({ url: e.url, topicName: group.name, endpointName: e.name }));
+    const targets = endpointsOf(group).map((e) => ({ url: e.url, topicName: group.name, endpointName: e.name }));
     return { targets, isGroup: true };
   }
 
@@ -115,6 +144,7 @@ export class Publisher {
     }
     const message = this.#engine.accept({
       url: target.url,
+      target: target.parsed === undefined ? undefined : requestTarget(target.parsed),
       body: input.body,
       spec,
       callerIp: input.callerIp,

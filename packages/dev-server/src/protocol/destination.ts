@@ -1,5 +1,8 @@
 import { badRequest } from "../apiError.js";
+import { NAME_PATTERN } from "../defaults.js";
 import type { HeaderMap } from "./publishHeaders.js";
+import type { IsOwnUrl } from "./targetUrl.js";
+import { parseTargetUrl } from "./targetUrl.js";
 
 /** A publish target split from QStash's own query parameters. */
 export interface ParsedDestination {
@@ -68,15 +71,22 @@ export function isUrlDestination(destination: string): boolean {
 }
 
 /**
- * Validates an http(s) URL destination.
- * @throws ApiError (400) when it does not parse as an http(s) URL.
+ * Validates a publish or schedule destination: an http(s) URL that is not the server itself,
+ * or a URL-group name.
+ *
+ * @param destination - Output of {@link parseDestination}.
+ * @param isOwnUrl - Refuses URLs that reach the dev server.
+ * @returns The parsed URL, or `undefined` for a URL-group name.
+ * @throws ApiError (400) for an invalid URL or name, or an `api/…` destination (not supported).
+ * @example
+ * ```ts
+ * checkDestination("http://127.0.0.1:3000/hook", () => false); // URL
+ * checkDestination("orders", () => false); // undefined
+ * ```
  */
-export function assertHttpUrl(destination: string): void {
-  try {
-    const url = new URL(destination);
-    if (url.protocol === "http:" || url.protocol === "https:") return;
-  } catch {
-    // fall through to the same error as a wrong scheme
-  }
-  throw badRequest("invalid destination url");
+export function checkDestination(destination: string, isOwnUrl: IsOwnUrl): URL | undefined {
+  if (isUrlDestination(destination)) return parseTargetUrl(destination, "destination", isOwnUrl);
+  if (destination.startsWith("api/")) throw badRequest("api destinations are not supported by the dev server");
+  if (!NAME_PATTERN.test(destination)) throw badRequest("invalid destination: expected an http(s) URL or a URL group name");
+  return undefined;
 }

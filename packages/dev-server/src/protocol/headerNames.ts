@@ -40,3 +40,28 @@ const HOP_HEADERS = new Set([
 export function isForwardableInWebhookMode(name: string): boolean {
   return !HOP_HEADERS.has(name) && !name.startsWith("upstash-");
 }
+
+/**
+ * Headers that describe one HTTP connection or message framing. Forwarded explicitly
+ * (`Upstash-Forward-Transfer-Encoding`, …) they would contradict the framing the sender
+ * writes itself (a delivery with both `Transfer-Encoding` and `Content-Length`), so they
+ * are dropped.
+ *
+ * @param name - Header name in any case.
+ */
+export function isFramingHeader(name: string): boolean {
+  return FRAMING_HEADERS.has(name.toLowerCase());
+}
+
+const FRAMING_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "expect",
+  "host",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);

@@ -41,8 +41,8 @@ export interface MessageSpec {
   failureCallback?: CallbackSpec;
   /** Headers delivered to the destination, prefix removed. */
   forwardHeaders: Record<string, string>;
-  /** The message's headers as QStash reports them (`header`, `sourceHeader`). */
-  storedHeader: Record<string, string[]>;
+  /** The publish's `Content-Type` and `Upstash-Forward-*` headers, prefix kept, as a callback's `sourceHeader` reports them. */
+  sourceHeader: Record<string, string[]>;
   deduplicationId?: string;
   contentBasedDeduplication: boolean;
   flowControl?: FlowControlSpec;
@@ -51,4 +51,6 @@ export interface MessageSpec {
   redact?: Redaction;
   /** Lower-cased configuration as received, so a DLQ retry can re-apply it with overrides. */
   rawHeaders: Record<string, string>;
+  /** Approximate bytes of this configuration, for the history byte budget. */
+  headerBytes: number;
 }

@@ -2,13 +2,17 @@ import { parseRetryDelay } from "@stashkit/core";
 import { badRequest } from "../apiError.js";
 import { DEFAULT_RETRIES } from "../defaults.js";
 import { parseFlowControlValue } from "./flowControlValue.js";
-import { canonicalHeaderName, isForwardableInWebhookMode } from "./headerNames.js";
+import { assertSendableHeader } from "./headerSyntax.js";
+import { canonicalHeaderName, isFramingHeader, isForwardableInWebhookMode } from "./headerNames.js";
 import type { CallbackSpec, FlowControlSpec, MessageSpec } from "./messageSpec.js";
+import type { PublishRules } from "./publishRules.js";
 import { parseRedactFields } from "./redaction.js";
 import { parseHeaderDuration } from "./serverDuration.js";
+import { parseTargetUrl } from "./targetUrl.js";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
-const MAX_DELAY_MS = 366 * 24 * 60 * 60 * 1000;
+/** Longest delay (and latest `Upstash-Not-Before`) accepted: QStash's pay-as-you-go maximum. */
+export const MAX_DELAY_MS = 366 * 24 * 60 * 60 * 1000;
 
 /** Lower-cased header name → value. */
 export type HeaderMap = Record<string, string>;
@@ -21,20 +25,27 @@ function method(headers: HeaderMap, name: string): string {
   return upper;
 }
 
-function duration(headers: HeaderMap, name: string, max = MAX_DELAY_MS): number | undefined {
+// Rounded up to whole ms: timestamps derived from durations stay integers and never fire early.
+function duration(headers: HeaderMap, name: string, min = 0): number | undefined {
   const value = headers[name];
   if (value === undefined || value.trim() === "") return undefined;
   const ms = parseHeaderDuration(value);
-  if (ms === undefined || ms > max) {
+  if (ms === undefined || ms > MAX_DELAY_MS) {
     throw badRequest(`invalid ${canonicalHeaderName(name)} header: expected a duration like 10s, 5m, 1h`);
   }
-  return ms;
+  if (ms < min) throw badRequest(`invalid ${canonicalHeaderName(name)} header: must be more than 0s`);
+  return Math.ceil(ms);
+}
+
+/** A timeout of 0 would abort every attempt after the destination already received it. */
+function timeout(headers: HeaderMap, name: string): number | undefined {
+  return duration(headers, name, Number.MIN_VALUE);
 }
 
 function integer(headers: HeaderMap, name: string): number | undefined {
   const value = headers[name]?.trim();
   if (value === undefined || value === "") return undefined;
-  if (!/^\d+$/.test(value)) {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw badRequest(`invalid ${canonicalHeaderName(name)} header: expected a non-negative integer`);
   }
   return Number(value);
@@ -51,43 +62,59 @@ function retryDelay(headers: HeaderMap, name: string): string | undefined {
   return value;
 }
 
-function absoluteUrl(headers: HeaderMap, name: string): string | undefined {
+function targetUrl(headers: HeaderMap, name: string, rules: PublishRules): string | undefined {
   const value = headers[name]?.trim();
   if (value === undefined || value === "") return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw badRequest(`invalid ${canonicalHeaderName(name)} header: expected an absolute URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw badRequest(`invalid ${canonicalHeaderName(name)} header: expected an http(s) URL`);
-  }
+  parseTargetUrl(value, `${canonicalHeaderName(name)} header`, rules.isOwnUrl);
   return value;
 }
 
-/** Headers named `<prefix><Name>`, delivered as `<Name>`. */
-function prefixed(headers: HeaderMap, prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * Headers named `<prefix><Name>`, delivered as `<Name>`. Framing headers are dropped (the
+ * sender sets its own), and a name or value no HTTP request can carry is a 400 now rather
+ * than a failure on every attempt.
+ */
+function forwarded(headers: HeaderMap, prefix: string, out: Record<string, string> = {}): Record<string, string> {
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(prefix) && name.length > prefix.length) {
-      out[canonicalHeaderName(name.slice(prefix.length))] = value;
-    }
+    if (!name.startsWith(prefix) || name.length === prefix.length) continue;
+    const target = name.slice(prefix.length);
+    assertSendableHeader(target, value, canonicalHeaderName(name));
+    if (!isFramingHeader(target)) out[canonicalHeaderName(target)] = value;
   }
   return out;
 }
 
-function callbackSpec(headers: HeaderMap, prefix: "upstash-callback" | "upstash-failure-callback"): CallbackSpec | undefined {
-  const url = absoluteUrl(headers, prefix);
+/**
+ * Workflow SDKs publish run state as `Upstash-Workflow-*` (and `Upstash-Callback-Workflow-*` /
+ * `Upstash-Failure-Callback-Workflow-*` for the callback legs); QStash delivers them as
+ * `Upstash-Workflow-*`, and the workflow endpoint cannot find its run id without them.
+ */
+function workflowHeaders(headers: HeaderMap, prefix: string, out: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(prefix) || name.length === prefix.length) continue;
+    const target = `upstash-workflow-${name.slice(prefix.length)}`;
+    assertSendableHeader(target, value, canonicalHeaderName(name));
+    out[canonicalHeaderName(target)] = value;
+  }
+  return out;
+}
+
+function callbackSpec(
+  headers: HeaderMap,
+  prefix: "upstash-callback" | "upstash-failure-callback",
+  rules: PublishRules,
+): CallbackSpec | undefined {
+  const url = targetUrl(headers, prefix, rules);
   if (url === undefined) return undefined;
+  const forwardHeaders = workflowHeaders(headers, `${prefix}-workflow-`, forwarded(headers, `${prefix}-forward-`));
   return {
     url,
     method: method(headers, `${prefix}-method`),
     retries: integer(headers, `${prefix}-retries`),
     retryDelay: retryDelay(headers, `${prefix}-retry-delay`),
-    timeoutMs: duration(headers, `${prefix}-timeout`),
+    timeoutMs: timeout(headers, `${prefix}-timeout`),
     delayMs: duration(headers, `${prefix}-delay`) ?? 0,
-    forwardHeaders: prefixed(headers, `${prefix}-forward-`),
+    forwardHeaders,
   };
 }
 
@@ -99,19 +126,28 @@ function flowControl(headers: HeaderMap): FlowControlSpec | undefined {
 }
 
 function forwardHeaders(headers: HeaderMap): Record<string, string> {
-  const out = prefixed(headers, "upstash-forward-");
+  const out = workflowHeaders(headers, "upstash-workflow-", forwarded(headers, "upstash-forward-"));
   if (headers["upstash-header-forward"]?.trim().toLowerCase() === "true") {
     for (const [name, value] of Object.entries(headers)) {
-      if (isForwardableInWebhookMode(name)) out[canonicalHeaderName(name)] ??= value;
+      if (!isForwardableInWebhookMode(name)) continue;
+      assertSendableHeader(name, value, canonicalHeaderName(name));
+      out[canonicalHeaderName(name)] ??= value;
     }
   }
   return out;
 }
 
-function storedHeader(headers: HeaderMap): Record<string, string[]> {
+function contentType(headers: HeaderMap): string | undefined {
+  const value = headers["content-type"];
+  if (value !== undefined) assertSendableHeader("content-type", value, "Content-Type");
+  return value;
+}
+
+/** The headers as the publish carried them, for a callback's `sourceHeader` (wire spec 8). */
+function sourceHeader(headers: HeaderMap): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const contentType = headers["content-type"];
-  if (contentType !== undefined) out["Content-Type"] = [contentType];
+  const type = headers["content-type"];
+  if (type !== undefined) out["Content-Type"] = [type];
   for (const [name, value] of Object.entries(headers)) {
     if (name.startsWith("upstash-forward-")) out[canonicalHeaderName(name)] = [value];
   }
@@ -124,9 +160,21 @@ function labels(headers: HeaderMap): string[] {
   return value.split(",").map((label) => label.trim()).filter((label) => label !== "");
 }
 
-function notBefore(headers: HeaderMap): number | undefined {
+function notBefore(headers: HeaderMap, now: number): number | undefined {
   const seconds = integer(headers, "upstash-not-before");
-  return seconds === undefined ? undefined : seconds * 1000;
+  if (seconds === undefined) return undefined;
+  // Unbounded, a typo such as milliseconds for seconds would keep the message (and idle()) pending for ever.
+  if (seconds * 1000 > now + MAX_DELAY_MS) {
+    throw badRequest("invalid Upstash-Not-Before header: expected Unix seconds at most a year ahead");
+  }
+  return seconds * 1000;
+}
+
+/** Strings are kept twice (raw and parsed), two bytes a character at worst. */
+function headerBytes(headers: HeaderMap): number {
+  let bytes = 256;
+  for (const name in headers) bytes += 4 * (name.length + headers[name]!.length);
+  return bytes;
 }
 
 /**
@@ -134,31 +182,33 @@ function notBefore(headers: HeaderMap): number | undefined {
  * schedule (wire spec 2.2) and returns the message specification.
  *
  * @param headers - Lower-cased header names (query-string configuration already merged in).
+ * @param rules - The time and the server's own address (callbacks must not point at it).
  * @throws ApiError (400) whose message names the offending header.
  * @example
  * ```ts
- * const spec = parsePublishHeaders({ "upstash-retries": "2", "upstash-delay": "10s" });
+ * const spec = parsePublishHeaders({ "upstash-retries": "2", "upstash-delay": "10s" }, { now: Date.now(), isOwnUrl: () => false });
  * spec.retries; // 2
  * ```
  */
-export function parsePublishHeaders(headers: HeaderMap): MessageSpec {
+export function parsePublishHeaders(headers: HeaderMap, rules: PublishRules): MessageSpec {
   return {
     method: method(headers, "upstash-method"),
-    contentType: headers["content-type"],
+    contentType: contentType(headers),
     delayMs: duration(headers, "upstash-delay") ?? 0,
-    notBefore: notBefore(headers),
+    notBefore: notBefore(headers, rules.now),
     retries: integer(headers, "upstash-retries") ?? DEFAULT_RETRIES,
     retryDelay: retryDelay(headers, "upstash-retry-delay"),
-    timeoutMs: duration(headers, "upstash-timeout"),
-    callback: callbackSpec(headers, "upstash-callback"),
-    failureCallback: callbackSpec(headers, "upstash-failure-callback"),
+    timeoutMs: timeout(headers, "upstash-timeout"),
+    callback: callbackSpec(headers, "upstash-callback", rules),
+    failureCallback: callbackSpec(headers, "upstash-failure-callback", rules),
     forwardHeaders: forwardHeaders(headers),
-    storedHeader: storedHeader(headers),
+    sourceHeader: sourceHeader(headers),
     deduplicationId: headers["upstash-deduplication-id"],
     contentBasedDeduplication: headers["upstash-content-based-deduplication"]?.trim().toLowerCase() === "true",
     flowControl: flowControl(headers),
     labels: labels(headers),
     redact: parseRedactFields(headers["upstash-redact-fields"]),
     rawHeaders: { ...headers },
+    headerBytes: headerBytes(headers),
   };
 }

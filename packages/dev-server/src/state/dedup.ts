@@ -57,6 +57,6 @@ export function deduplicationKey(spec: MessageSpec, url: string, body: Buffer): 
   }
   if (!spec.contentBasedDeduplication) return undefined;
   const hash = createHash("sha256").update(url).update("\n").update(body).update("\n");
-  for (const name of Object.keys(spec.storedHeader).sort()) hash.update(`${name}:${spec.storedHeader[name]!.join(",")}\n`);
+  for (const name of Object.keys(spec.sourceHeader).sort()) hash.update(`${name}:${spec.sourceHeader[name]!.join(",")}\n`);
   return `content:${hash.digest("base64url")}`;
 }

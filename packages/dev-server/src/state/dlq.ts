@@ -1,12 +1,15 @@
 import { isUtf8 } from "node:buffer";
 import type { Filter, FilterSubject } from "./filters.js";
 import { newDlqId } from "../lib/ids.js";
+import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
+import { JsonPage } from "./jsonPage.js";
 import type { Message, MessageObject } from "./message.js";
 import { messageSubject, toMessageObject } from "./message.js";
 import type { AttemptOutcome } from "./responseRecord.js";
+import type { RetainedRecord, RetentionBudget } from "./retention.js";
 
 /** A message that exhausted its retries (or failed non-retryably). */
-export interface DlqEntry {
+export interface DlqEntry extends RetainedRecord {
   dlqId: string;
   seq: number;
   time: number;
@@ -19,6 +22,9 @@ export interface DlqPage {
   entries: DlqEntry[];
   cursor?: string;
 }
+
+/** Bytes of one DLQ entry besides the message and response it points to. */
+const ENTRY_BYTES = 200;
 
 /**
  * The dead-letter queue: failed messages kept until deleted or retried.
@@ -33,9 +39,14 @@ export class DeadLetterQueue {
   readonly #entries = new Map<string, DlqEntry>();
   #seq = 0;
   readonly #now: () => number;
+  readonly #budget: RetentionBudget;
 
-  /** @param now - Clock, Unix ms. */
-  constructor(now: () => number = Date.now) {
+  /**
+   * @param budget - Byte budget shared with the log; evicts the oldest entries.
+   * @param now - Clock, Unix ms.
+   */
+  constructor(budget: RetentionBudget, now: () => number = Date.now) {
+    this.#budget = budget;
     this.#now = now;
   }
 
@@ -52,7 +63,18 @@ export class DeadLetterQueue {
     const time = this.#now();
     const dlqId = newDlqId(time);
     this.#seq += 1;
-    this.#entries.set(dlqId, { dlqId, seq: this.#seq, time, message, outcome });
+    const entries = this.#entries;
+    const entry: DlqEntry = {
+      dlqId,
+      seq: this.#seq,
+      time,
+      message,
+      outcome,
+      ownBytes: ENTRY_BYTES,
+      evict: () => void entries.delete(dlqId),
+    };
+    entries.set(dlqId, entry);
+    this.#budget.retain(entry);
     return dlqId;
   }
 
@@ -61,27 +83,55 @@ export class DeadLetterQueue {
     return this.#entries.get(dlqId);
   }
 
+  /** The entry of a message, if it is in the DLQ. */
+  forMessage(messageId: string): DlqEntry | undefined {
+    for (const entry of this.#entries.values()) if (entry.message.id === messageId) return entry;
+    return undefined;
+  }
+
   /** Deletes one entry; false when unknown. */
   delete(dlqId: string): boolean {
-    return this.#entries.delete(dlqId);
+    const entry = this.#entries.get(dlqId);
+    if (entry === undefined) return false;
+    this.#entries.delete(dlqId);
+    this.#budget.release(entry);
+    return true;
   }
 
   /**
-   * Oldest-first page of entries matching `filter`.
-   * @param filter - Compiled with `dlqIds` as the ids key.
+   * Oldest-first page of entries matching `filter`, at most `count` of them. Long scans yield
+   * to the event loop.
+   * @param filter - Compiled for the `dlq` scope.
    * @param cursor - From a previous page.
    * @param count - Page size.
    */
-  page(filter: Filter, cursor: string | null, count: number): DlqPage {
+  async page(filter: Filter, cursor: string | null, count: number): Promise<DlqPage> {
     const after = Number(cursor ?? Number.NaN);
     const entries: DlqEntry[] = [];
+    let scanned = 0;
+    // Map iteration survives deletions made while this scan waits.
     for (const entry of this.#entries.values()) {
+      if ((scanned += 1) % SLICE === 0) await yieldToLoop();
       if (Number.isFinite(after) && entry.seq < after) continue;
       if (!filter.matches(dlqSubject(entry))) continue;
       if (entries.length === count) return { entries, cursor: String(entry.seq) };
       entries.push(entry);
     }
     return { entries };
+  }
+
+  /**
+   * A page as `GET /v2/dlq` answers it: entries in the order of `page`, cut at
+   * {@link PAGE_BYTES} of JSON so it can always be built and sent.
+   * @param page - From {@link DeadLetterQueue.page}.
+   * @returns The JSON body.
+   */
+  static toJson(page: DlqPage): string {
+    const json = new JsonPage(page.entries.length || 1);
+    for (const entry of page.entries) {
+      if (!json.add(toDlqObject(entry))) return json.toJson("messages", String(entry.seq));
+    }
+    return json.toJson("messages", page.cursor);
   }
 }
 

@@ -1,18 +1,47 @@
 import { EventEmitter } from "node:events";
+import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
 import { compileFilter, pageSize } from "./filters.js";
+import { JsonPage } from "./jsonPage.js";
 import type { Message, MessageState } from "./message.js";
-import { messageSubject } from "./message.js";
-import { redactedBody, redactHeaders } from "../protocol/redaction.js";
+import { listedHeader, messageSubject } from "./message.js";
+import { redactedBody } from "../protocol/redaction.js";
 import type { AttemptOutcome } from "./responseRecord.js";
+import type { RetainedRecord } from "./retention.js";
+import { RetentionBudget } from "./retention.js";
+
+/** Bytes of one log entry besides the message and response it points to. */
+const ENTRY_BYTES = 160;
 
 /** One state change of one message. */
+/** One state change of one message, as live views read it. */
 export interface LogEntry {
-  seq: number;
-  time: number;
-  state: MessageState;
-  message: Message;
-  nextDeliveryTime?: number;
-  outcome?: AttemptOutcome;
+  readonly seq: number;
+  readonly time: number;
+  readonly state: MessageState;
+  readonly message: Message;
+  readonly nextDeliveryTime?: number | undefined;
+  readonly outcome?: AttemptOutcome | undefined;
+}
+
+/** A log entry as the log keeps it, counted against the byte budget. */
+class StoredEntry implements LogEntry, RetainedRecord {
+  readonly ownBytes = ENTRY_BYTES;
+  evicted = false;
+
+  constructor(
+    readonly log: EventLog,
+    readonly seq: number,
+    readonly time: number,
+    readonly state: MessageState,
+    readonly message: Message,
+    readonly nextDeliveryTime: number | undefined,
+    readonly outcome: AttemptOutcome | undefined,
+  ) {}
+
+  evict(): void {
+    this.evicted = true;
+    this.log.dropEvicted();
+  }
 }
 
 /** JSON shape of a log entry (wire spec 6.6), also emitted as the `event` event. */
@@ -43,7 +72,7 @@ function toLogObject(entry: LogEntry): LogObject {
     endpointName: message.endpointName,
     scheduleId: message.scheduleId,
     queueName: message.queueName,
-    header: redactHeaders(spec.storedHeader, spec.redact),
+    header: listedHeader(spec),
     body: redactedBody(message.body, spec.redact) ?? base64(message.body),
     responseStatus: outcome?.status,
     responseBody: base64(outcome?.body),
@@ -65,8 +94,8 @@ function toLogObject(entry: LogEntry): LogObject {
 }
 
 /**
- * The message log behind `GET /v2/events` and `GET /v2/logs`: a bounded,
- * newest-last list of state changes, plus an `event` emitter for live views.
+ * The message log behind `GET /v2/events` and `GET /v2/logs`: newest-last state changes,
+ * bounded by the shared byte budget and by `maxEvents`, plus an `event` emitter for live views.
  *
  * @example
  * ```ts
@@ -74,28 +103,43 @@ function toLogObject(entry: LogEntry): LogObject {
  * ```
  */
 export class EventLog extends EventEmitter {
-  #entries: LogEntry[] = [];
+  #entries: StoredEntry[] = [];
+  #head = 0;
   #seq = 0;
   readonly #watchers = new Set<(entry: LogEntry) => void>();
   readonly #max: number;
   readonly #now: () => number;
+  readonly #budget: RetentionBudget;
 
   /**
-   * @param max - Entries kept; older ones are dropped first. @default 100_000
+   * @param budget - Byte budget shared with the DLQ; evicts the oldest entries. @default a budget of its own (256 MiB)
+   * @param max - Entries kept at most; older ones are dropped first. @default 100_000
    * @param now - Clock, Unix ms.
    */
-  constructor(max = 100_000, now: () => number = Date.now) {
+  constructor(budget: RetentionBudget = new RetentionBudget(), max = 100_000, now: () => number = Date.now) {
     super();
+    this.#budget = budget;
     this.#max = max;
     this.#now = now;
   }
 
+  /** Entries kept now. */
+  get size(): number {
+    return this.#entries.length - this.#head;
+  }
+
   /** Records a state change and emits it as `event` when someone listens. */
-  record(message: Message, state: MessageState, detail: LogDetail = {}): void {
+  record(message: Message, state: MessageState, detail?: LogDetail): void {
     this.#seq += 1;
-    const entry: LogEntry = { seq: this.#seq, time: this.#now(), state, message, ...detail };
+    const entry = new StoredEntry(this, this.#seq, this.#now(), state, message, detail?.nextDeliveryTime, detail?.outcome);
     this.#entries.push(entry);
-    if (this.#entries.length > this.#max * 1.25) this.#entries = this.#entries.slice(-this.#max);
+    if (this.size > this.#max) {
+      const oldest = this.#entries[this.#head]!;
+      this.#budget.release(oldest);
+      oldest.evicted = true;
+      this.dropEvicted();
+    }
+    this.#budget.retain(entry);
     if (this.listenerCount("event") > 0) this.emit("event", toLogObject(entry));
     if (this.#watchers.size > 0) for (const watcher of this.#watchers) watcher(entry);
   }
@@ -110,9 +154,9 @@ export class EventLog extends EventEmitter {
     return this.#seq;
   }
 
-  /** The entries kept, oldest first. Callers must not modify them. */
+  /** The entries kept, oldest first (a copy: eviction trims the log's own array in place). */
   entries(): readonly LogEntry[] {
-    return this.#entries;
+    return this.#entries.slice(this.#head);
   }
 
   /**
@@ -125,27 +169,52 @@ export class EventLog extends EventEmitter {
     return () => this.#watchers.delete(watcher);
   }
 
+  /** @internal Advances past evicted entries (the budget evicts oldest first, so they are at the front). */
+  dropEvicted(): void {
+    while (this.#head < this.#entries.length && this.#entries[this.#head]!.evicted) {
+      this.#entries[this.#head] = undefined as unknown as StoredEntry;
+      this.#head += 1;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
   /**
-   * One page of the log, newest first unless `order=earliestFirst`.
+   * One page of the log, newest first unless `order=earliestFirst`, at most `count` entries and
+   * {@link PAGE_BYTES} of JSON. Long scans yield to the event loop.
    * @param query - Filters, `count`, `cursor`, `order`.
    * @returns The page and the cursor of the next one (absent on the last page).
+   * @throws ApiError (400) for an unknown filter field or a malformed value.
    */
-  list(query: URLSearchParams): { events: LogObject[]; cursor?: string } {
-    const filter = compileFilter(query, "messageIds");
-    const count = pageSize(query, 100, 1000);
+  async list(query: URLSearchParams): Promise<{ page: JsonPage; cursor?: string }> {
+    const filter = compileFilter(query, "events");
+    const page = new JsonPage(pageSize(query, 100, 1000));
     const earliestFirst = query.get("order") === "earliestFirst";
-    const cursor = Number(query.get("cursor") ?? Number.NaN);
-    const page: LogObject[] = [];
-    const entries = this.#entries;
     const step = earliestFirst ? 1 : -1;
-    for (let i = earliestFirst ? 0 : entries.length - 1; i >= 0 && i < entries.length; i += step) {
-      const entry = entries[i]!;
-      if (Number.isFinite(cursor) && (earliestFirst ? entry.seq < cursor : entry.seq > cursor)) continue;
-      const subject = { ...messageSubject(entry.message, entry.time), state: entry.state };
-      if (!filter.matches(subject)) continue;
-      if (page.length === count) return { events: page, cursor: String(entry.seq) };
-      page.push(toLogObject(entry));
+    const from = Number(query.get("cursor") ?? Number.NaN);
+    let seq = Number.isFinite(from) ? Math.trunc(from) : earliestFirst ? 0 : this.#seq;
+    for (let scanned = 1; ; scanned += 1) {
+      const entry = this.#at(seq, earliestFirst);
+      if (entry === undefined) return { page };
+      seq = entry.seq + step;
+      if (!filter.matches({ ...messageSubject(entry.message, entry.time), state: entry.state })) {
+        if (scanned % SLICE === 0) await yieldToLoop();
+        continue;
+      }
+      if (!page.add(toLogObject(entry))) return { page, cursor: String(entry.seq) };
     }
-    return { events: page };
+  }
+
+  /** The entry with `seq`, or the nearest one in the walking direction; undefined past the end. */
+  #at(seq: number, forward: boolean): StoredEntry | undefined {
+    const first = this.#entries[this.#head];
+    if (first === undefined) return undefined;
+    const last = this.#entries[this.#entries.length - 1]!;
+    const target = forward ? Math.max(seq, first.seq) : Math.min(seq, last.seq);
+    if (target < first.seq || target > last.seq) return undefined;
+    // Sequence numbers are consecutive and eviction only trims the front, so the index is arithmetic.
+    return this.#entries[this.#head + (target - first.seq)];
   }
 }

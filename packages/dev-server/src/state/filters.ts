@@ -1,3 +1,5 @@
+import { badRequest } from "../apiError.js";
+
 /** The fields of a message, DLQ entry or log entry that list filters look at. */
 export interface FilterSubject {
   messageId: string;
@@ -27,6 +29,8 @@ const STATE_ALIASES: Record<string, string[]> = {
   CANCELED: ["CANCELLED"],
 };
 
+const STATES = new Set(["CREATED", "ACTIVE", "RETRY", "ERROR", "DELIVERED", "FAILED", "CANCEL_REQUESTED", "CANCELLED"]);
+
 /** Values of a repeated (`a=1&a=2`) or comma-listed (`a=1,2`) query key. */
 export function queryValues(query: URLSearchParams, key: string): string[] {
   return query
@@ -39,9 +43,10 @@ export function queryValues(query: URLSearchParams, key: string): string[] {
 type Check = (subject: FilterSubject) => boolean;
 
 function oneOf(values: string[], pick: (s: FilterSubject) => string | undefined): Check {
+  const set = new Set(values);
   return (subject) => {
     const value = pick(subject);
-    return value !== undefined && values.includes(value);
+    return value !== undefined && set.has(value);
   };
 }
 
@@ -62,24 +67,31 @@ function pathOf(url: string): string | undefined {
 }
 
 function stateCheck(values: string[]): Check {
-  const states = values.flatMap((value) => STATE_ALIASES[value.toUpperCase()] ?? [value.toUpperCase()]);
+  const states = values.flatMap((value) => {
+    const upper = value.toUpperCase();
+    const expanded = STATE_ALIASES[upper] ?? [upper];
+    if (!expanded.every((state) => STATES.has(state))) throw badRequest(`invalid state filter ${JSON.stringify(value)}`);
+    return expanded;
+  });
   return oneOf(states, (s) => s.state);
 }
 
-function dateCheck(query: URLSearchParams): Check[] {
-  const checks: Check[] = [];
-  const from = Number(query.get("fromDate") ?? Number.NaN);
-  const to = Number(query.get("toDate") ?? Number.NaN);
-  if (Number.isFinite(from)) checks.push((s) => s.time >= from);
-  if (Number.isFinite(to)) checks.push((s) => s.time <= to);
-  return checks;
+function dateValue(query: URLSearchParams, key: "fromDate" | "toDate"): number | undefined {
+  const text = query.get(key);
+  if (text === null || text.trim() === "") return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw badRequest(`invalid ${key} filter: expected Unix milliseconds`);
+  return value;
 }
 
-const STRING_FIELDS: [string, (s: FilterSubject) => string | undefined][] = [
+/** Which listing a filter is for: each accepts its own fields (wire spec 6.1, 6.5, 6.6). */
+export type FilterScope = "messages" | "dlq" | "events";
+
+type Field = [string, (s: FilterSubject) => string | undefined];
+
+const IDENTITY: Field[] = [
   ["messageId", (s) => s.messageId],
   ["url", (s) => s.url],
-  ["host", (s) => hostOf(s.url)],
-  ["path", (s) => pathOf(s.url)],
   ["topicName", (s) => s.topicName],
   ["urlGroup", (s) => s.topicName],
   ["scheduleId", (s) => s.scheduleId],
@@ -87,49 +99,87 @@ const STRING_FIELDS: [string, (s: FilterSubject) => string | undefined][] = [
   ["flowControlKey", (s) => s.flowControlKey],
   ["callerIp", (s) => s.callerIp],
   ["callerIP", (s) => s.callerIp],
-  ["responseStatus", (s) => (s.responseStatus === undefined ? undefined : String(s.responseStatus))],
 ];
+const HOST_PATH: Field[] = [
+  ["host", (s) => hostOf(s.url)],
+  ["path", (s) => pathOf(s.url)],
+];
+const RESPONSE_STATUS: Field = ["responseStatus", (s) => (s.responseStatus === undefined ? undefined : String(s.responseStatus))];
+
+// The hosted DLQ rejects host/path; logs and bulk cancel accept them.
+const FIELDS: Record<FilterScope, Field[]> = {
+  messages: [...IDENTITY, ...HOST_PATH],
+  dlq: [...IDENTITY, RESPONSE_STATUS],
+  events: [...IDENTITY, ...HOST_PATH],
+};
+const SPECIAL: Record<FilterScope, string[]> = {
+  messages: ["messageIds", "label", "fromDate", "toDate"],
+  dlq: ["dlqIds", "label", "fromDate", "toDate"],
+  events: ["messageIds", "label", "state", "fromDate", "toDate", "order"],
+};
+// Paging and authentication travel in the same query string.
+const PAGING = ["cursor", "count", "qstash_token"];
+
+const KNOWN: Record<FilterScope, Set<string>> = {
+  messages: new Set([...FIELDS.messages.map(([key]) => key), ...SPECIAL.messages, ...PAGING]),
+  dlq: new Set([...FIELDS.dlq.map(([key]) => key), ...SPECIAL.dlq, ...PAGING]),
+  events: new Set([...FIELDS.events.map(([key]) => key), ...SPECIAL.events, ...PAGING]),
+};
 
 /**
- * Compiles the list filters shared by the messages, DLQ and logs APIs
- * (wire spec 6.1, 6.5, 6.6). Unknown query keys are ignored.
+ * Compiles the list filters of the messages, DLQ and logs APIs (wire spec 6.1, 6.5, 6.6 and
+ * the corrections in 12). An unknown query key is a 400: ignoring a misspelt `labeel` would
+ * leave an empty filter, and an empty bulk filter means "everything".
  *
  * @param query - The request's query parameters.
- * @param idsKey - Key carrying explicit ids (`messageIds`, `dlqIds`); ids win over filters.
- * @param idOf - Reads the id that `idsKey` refers to.
+ * @param scope - The endpoint, which fixes the accepted fields.
+ * @param idOf - Reads the id the scope's ids key (`messageIds`, `dlqIds`) refers to.
+ * @throws ApiError (400) naming an unknown field, or a malformed date, state or count.
  * @example
  * ```ts
- * const filter = compileFilter(new URLSearchParams("label=a,b&queueName=q"));
+ * const filter = compileFilter(new URLSearchParams("label=a,b&queueName=q"), "dlq");
  * ```
  */
 export function compileFilter(
   query: URLSearchParams,
-  idsKey?: string,
+  scope: FilterScope,
   idOf: (s: FilterSubject) => string = (s) => s.messageId,
 ): Filter {
-  const ids = idsKey === undefined ? [] : queryValues(query, idsKey);
-  if (ids.length > 0) return { empty: false, matches: (s) => ids.includes(idOf(s)) };
+  for (const key of query.keys()) {
+    if (!KNOWN[scope].has(key)) throw badRequest(`unknown filter field ${JSON.stringify(key)}`);
+  }
+  const ids = queryValues(query, scope === "dlq" ? "dlqIds" : "messageIds");
+  if (ids.length > 0) {
+    const set = new Set(ids);
+    return { empty: false, matches: (s) => set.has(idOf(s)) };
+  }
   const checks: Check[] = [];
-  for (const [key, pick] of STRING_FIELDS) {
+  for (const [key, pick] of FIELDS[scope]) {
     const values = queryValues(query, key);
     if (values.length > 0) checks.push(oneOf(values, pick));
   }
-  const labels = queryValues(query, "label");
-  if (labels.length > 0) checks.push((s) => s.labels.some((label) => labels.includes(label)));
+  const labels = new Set(queryValues(query, "label"));
+  if (labels.size > 0) checks.push((s) => s.labels.some((label) => labels.has(label)));
   const states = queryValues(query, "state");
   if (states.length > 0) checks.push(stateCheck(states));
-  checks.push(...dateCheck(query));
+  const from = dateValue(query, "fromDate");
+  const to = dateValue(query, "toDate");
+  if (from !== undefined) checks.push((s) => s.time >= from);
+  if (to !== undefined) checks.push((s) => s.time <= to);
   return { empty: checks.length === 0, matches: (s) => checks.every((check) => check(s)) };
 }
 
 /**
- * Reads `count`, clamped to `[1, max]`.
+ * Reads `count`, clamped to `max`.
  * @param query - The request's query parameters.
- * @param fallback - Value when absent or invalid.
+ * @param fallback - Value when absent.
  * @param max - Upper bound.
+ * @throws ApiError (400) when `count` is not a positive integer.
  */
 export function pageSize(query: URLSearchParams, fallback: number, max: number): number {
-  const count = Number(query.get("count"));
-  if (!Number.isInteger(count) || count < 1) return fallback;
+  const text = query.get("count");
+  if (text === null || text === "") return fallback;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw badRequest("invalid count: expected a positive integer");
   return Math.min(count, max);
 }

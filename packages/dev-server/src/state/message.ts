@@ -54,6 +54,18 @@ export interface Message {
   pendingChildren: number;
   /** Whether the message took one of its queue's parallelism slots (freed when it finishes). */
   holdsQueueSlot: boolean;
+  /** Log and DLQ entries about this message (its body counts once against the byte budget). */
+  retainedBy: number;
+  /** What keeping the message for history costs: body, URL and configuration. */
+  retainedBytes: number;
+  /** The signature's `body` claim, computed on the first attempt (the body never changes). */
+  bodyClaim?: string;
+  /** `origin` and `path` of `url`, parsed on the first attempt. */
+  target?: { origin: string; path: string };
+  /** When the current attempt started (`performance.now()`), for its duration. */
+  attemptStartedAt?: number;
+  /** The signature the current attempt was sent with. */
+  attemptSignature?: string;
 }
 
 /** JSON shape of a message in the messages API (and the base of DLQ entries). */
@@ -65,6 +77,20 @@ export function bodyFields(body: Buffer, redaction?: Redaction): MessageObject {
   if (hidden !== undefined) return { body: hidden };
   if (body.length === 0) return {};
   return isUtf8(body) ? { body: body.toString("utf8") } : { bodyBase64: body.toString("base64") };
+}
+
+/**
+ * A message's headers as QStash lists them in messages, schedules, DLQ entries and logs: the
+ * names the destination receives (`Test-Header`, not `Upstash-Forward-Test-Header`), with
+ * redacted values replaced.
+ *
+ * @param spec - The message's configuration.
+ */
+export function listedHeader(spec: MessageSpec): Record<string, string[]> {
+  const header: Record<string, string[]> = {};
+  if (spec.contentType !== undefined) header["Content-Type"] = [spec.contentType];
+  for (const [name, value] of Object.entries(spec.forwardHeaders)) header[name] = [value];
+  return redactHeaders(header, spec.redact);
 }
 
 /**
@@ -83,7 +109,7 @@ export function toMessageObject(message: Message): MessageObject {
     topicName: message.topicName,
     endpointName: message.endpointName,
     method: spec.method,
-    header: redactHeaders(spec.storedHeader, spec.redact),
+    header: listedHeader(spec),
     ...bodyFields(message.body, spec.redact),
     maxRetries: spec.retries,
     retryDelayExpression: spec.retryDelay,

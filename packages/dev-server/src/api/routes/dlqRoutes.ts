@@ -1,6 +1,6 @@
 import { notFound } from "../../apiError.js";
 import type { DlqEntry } from "../../state/dlq.js";
-import { toDlqObject } from "../../state/dlq.js";
+import { DeadLetterQueue, toDlqObject } from "../../state/dlq.js";
 import { compileFilter, pageSize } from "../../state/filters.js";
 import type { HeaderMap } from "../../protocol/publishHeaders.js";
 import type { RequestContext, Router } from "../router.js";
@@ -18,11 +18,11 @@ export function overrideHeaders(headers: HeaderMap): HeaderMap {
 }
 
 function select(ctx: ServerContext, req: RequestContext) {
-  const filter = compileFilter(req.query, "dlqIds", (s) => s.dlqId ?? "");
+  const filter = compileFilter(req.query, "dlq", (s) => s.dlqId ?? "");
   return ctx.dlq.page(filter, req.query.get("cursor"), pageSize(req.query, 100, 100));
 }
 
-function retry(ctx: ServerContext, entry: DlqEntry, headers: HeaderMap) {
+function retry(ctx: ServerContext, entry: DlqEntry, headers: HeaderMap): { messageId: string } {
   const result = ctx.publisher.republish(entry.message, overrideHeaders(headers));
   ctx.dlq.delete(entry.dlqId);
   return { messageId: result.messageId };
@@ -30,17 +30,14 @@ function retry(ctx: ServerContext, entry: DlqEntry, headers: HeaderMap) {
 
 /** DLQ list, get, delete, bulk delete, retry and bulk retry (wire spec 6.5). */
 export function dlqRoutes(router: Router, ctx: ServerContext): void {
-  router.add("GET", "/v2/dlq", (req) => {
-    const page = select(ctx, req);
-    return { body: { messages: page.entries.map(toDlqObject), cursor: page.cursor } };
-  });
-  router.add("DELETE", "/v2/dlq", (req) => {
-    const page = select(ctx, req);
+  router.add("GET", "/v2/dlq", async (req) => ({ json: DeadLetterQueue.toJson(await select(ctx, req)) }));
+  router.add("DELETE", "/v2/dlq", async (req) => {
+    const page = await select(ctx, req);
     for (const entry of page.entries) ctx.dlq.delete(entry.dlqId);
     return { body: { deleted: page.entries.length, cursor: page.cursor } };
   });
-  router.add("POST", "/v2/dlq/retry", (req) => {
-    const page = select(ctx, req);
+  router.add("POST", "/v2/dlq/retry", async (req) => {
+    const page = await select(ctx, req);
     const responses = page.entries.map((entry) => retry(ctx, entry, req.headers));
     return { body: { responses, cursor: page.cursor } };
   });

@@ -6,10 +6,11 @@ import type { HeaderMap } from "../../protocol/publishHeaders.js";
 import type { RequestContext, Router } from "../router.js";
 import type { ServerContext } from "../../serverContext.js";
 import { jsonBody } from "./jsonBody.js";
+import { SLICE, yieldToLoop } from "../../lib/yieldToLoop.js";
 
-function publish(ctx: ServerContext, req: RequestContext, queueName?: string) {
+async function publish(ctx: ServerContext, req: RequestContext, queueName?: string) {
   const { destination, queryConfig } = parseDestination(req.rest, req.rawQuery);
-  const answer = ctx.publisher.publish({
+  const answer = await ctx.publisher.publish({
     destination,
     headers: { ...queryConfig, ...req.headers },
     body: req.body,
@@ -34,13 +35,13 @@ function lowerCaseHeaders(headers: unknown): HeaderMap {
   return out;
 }
 
-function batchEntry(ctx: ServerContext, req: RequestContext, entry: BatchEntry): PublishAnswer | { error: string } {
+async function batchEntry(ctx: ServerContext, req: RequestContext, entry: BatchEntry): Promise<PublishAnswer | { error: string }> {
   try {
     if (typeof entry !== "object" || entry === null || typeof entry.destination !== "string") {
       throw badRequest("batch entry needs a destination");
     }
     const { destination, queryConfig } = parseDestination(entry.destination, "");
-    return ctx.publisher.publish({
+    return await ctx.publisher.publish({
       destination,
       headers: { ...queryConfig, ...lowerCaseHeaders(entry.headers) },
       body: Buffer.from(typeof entry.body === "string" ? entry.body : ""),
@@ -59,9 +60,14 @@ function batchEntry(ctx: ServerContext, req: RequestContext, entry: BatchEntry):
 export function publishRoutes(router: Router, ctx: ServerContext): void {
   router.add("POST", "/v2/publish/*", (req) => publish(ctx, req));
   router.add("POST", "/v2/enqueue/:queueName/*", (req) => publish(ctx, req, req.params["queueName"]));
-  router.add("POST", "/v2/batch", (req) => {
+  router.add("POST", "/v2/batch", async (req) => {
     const entries = jsonBody(req.body);
     if (!Array.isArray(entries)) throw badRequest("batch body must be a JSON array");
-    return { body: entries.map((entry: BatchEntry) => batchEntry(ctx, req, entry)) };
+    const answers = [];
+    for (const [index, entry] of (entries as BatchEntry[]).entries()) {
+      if (index > 0 && index % SLICE === 0) await yieldToLoop();
+      answers.push(await batchEntry(ctx, req, entry));
+    }
+    return { body: answers };
   });
 }

@@ -1,10 +1,9 @@
 import { badRequest, notFound } from "../../apiError.js";
 import { parseCron } from "../../protocol/cronExpression.js";
 import { NAME_PATTERN } from "../../defaults.js";
-import { assertHttpUrl, isUrlDestination, parseDestination } from "../../protocol/destination.js";
-import { bodyFields } from "../../state/message.js";
+import { checkDestination, parseDestination } from "../../protocol/destination.js";
+import { bodyFields, listedHeader } from "../../state/message.js";
 import { parsePublishHeaders } from "../../protocol/publishHeaders.js";
-import { redactHeaders } from "../../protocol/redaction.js";
 import type { RequestContext, Router } from "../router.js";
 import type { Schedule } from "../../state/schedules.js";
 import type { ServerContext } from "../../serverContext.js";
@@ -18,7 +17,7 @@ function toScheduleObject(schedule: Schedule): Record<string, unknown> {
     createdAt: schedule.createdAt,
     destination: schedule.destination,
     method: spec.method,
-    header: redactHeaders(spec.storedHeader, spec.redact),
+    header: listedHeader(spec),
     ...bodyFields(body, spec.redact),
     retries: spec.retries,
     delay: Math.round(spec.delayMs / 1000),
@@ -51,9 +50,9 @@ function create(ctx: ServerContext, req: RequestContext) {
   if (scheduleId !== undefined && !NAME_PATTERN.test(scheduleId)) throw badRequest("invalid Upstash-Schedule-Id header");
   const queueName = headers["upstash-queue-name"]?.trim() || undefined;
   if (queueName !== undefined && !NAME_PATTERN.test(queueName)) throw badRequest("invalid Upstash-Queue-Name header");
-  if (isUrlDestination(destination)) assertHttpUrl(destination);
-  else if (!NAME_PATTERN.test(destination)) throw badRequest("invalid destination: expected an http(s) URL or a URL group name");
-  const spec = parsePublishHeaders(headers);
+  const rules = ctx.publisher.rules();
+  checkDestination(destination, rules.isOwnUrl);
+  const spec = parsePublishHeaders(headers, rules);
   const schedule = ctx.schedules.upsert({
     scheduleId,
     cron,

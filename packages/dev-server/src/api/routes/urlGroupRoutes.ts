@@ -3,10 +3,11 @@ import { NAME_PATTERN } from "../../defaults.js";
 import type { Router } from "../router.js";
 import type { ServerContext } from "../../serverContext.js";
 import type { UrlGroup } from "../../state/urlGroups.js";
+import { endpointsOf } from "../../state/urlGroups.js";
 import { jsonBody } from "./jsonBody.js";
 
 function toUrlGroupObject(group: UrlGroup): Record<string, unknown> {
-  return { name: group.name, createdAt: group.createdAt, updatedAt: group.updatedAt, endpoints: group.endpoints };
+  return { name: group.name, createdAt: group.createdAt, updatedAt: group.updatedAt, endpoints: endpointsOf(group) };
 }
 
 function groupName(name: string): string {
@@ -16,14 +17,14 @@ function groupName(name: string): string {
 
 /** URL groups: endpoints add/remove, list, get, delete (wire spec 6.4). */
 export function urlGroupRoutes(router: Router, ctx: ServerContext): void {
-  router.add("POST", "/v2/topics/:name/endpoints", ({ params, body }) => {
+  router.add("POST", "/v2/topics/:name/endpoints", async ({ params, body }) => {
     const input = jsonBody(body) as { endpoints?: unknown } | undefined;
-    ctx.urlGroups.addEndpoints(groupName(params["name"]!), input?.endpoints);
+    await ctx.urlGroups.addEndpoints(groupName(params["name"]!), input?.endpoints);
     return {};
   });
-  router.add("DELETE", "/v2/topics/:name/endpoints", ({ params, body }) => {
+  router.add("DELETE", "/v2/topics/:name/endpoints", async ({ params, body }) => {
     const input = jsonBody(body) as { endpoints?: unknown } | undefined;
-    if (!ctx.urlGroups.removeEndpoints(params["name"]!, input?.endpoints ?? [])) throw notFound("url group");
+    if (!(await ctx.urlGroups.removeEndpoints(params["name"]!, input?.endpoints ?? []))) throw notFound("url group");
     return {};
   });
   router.add("GET", "/v2/topics", () => ({ body: ctx.urlGroups.list().map(toUrlGroupObject) }));

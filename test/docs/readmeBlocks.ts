@@ -84,6 +84,30 @@ export function readmeBlocks(root: string, readme: string): ReadmeBlock[] {
   return blocks;
 }
 
+/**
+ * Names a block refers to as values or types: identifiers outside strings and comments, minus
+ * property names (`console.log` does not refer to a `log`).
+ */
+function referencedNames(code: string): Set<string> {
+  const source = ts.createSourceFile("block.ts", code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      const parent = node.parent;
+      const isPropertyName =
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        (ts.isPropertyAssignment(parent) && parent.name === node) ||
+        (ts.isQualifiedName(parent) && parent.right === node) ||
+        (ts.isPropertySignature(parent) && parent.name === node) ||
+        (ts.isMethodDeclaration(parent) && parent.name === node);
+      if (!isPropertyName) names.add(node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return names;
+}
+
 /** Top-level names a block declares or imports, and the ones it exports. */
 function declaredNames(code: string): { declared: Set<string>; exported: Set<string> } {
   const source = ts.createSourceFile("block.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
@@ -132,7 +156,7 @@ export function writeReadmeBlocks(folder: string, blocks: ReadmeBlock[]): Writte
     seen.add(block.file);
     const { declared } = names[index]!;
     const prelude: string[] = [];
-    for (const name of new Set(block.code.match(/\b[A-Za-z_$][\w$]*\b/g) ?? [])) {
+    for (const name of referencedNames(block.code)) {
       if (declared.has(name)) continue;
       const owner = blocks.findIndex((other, i) => i !== index && /\.tsx?$/.test(other.file) && !other.file.startsWith("block-") && names[i]!.exported.has(name));
       if (owner !== -1) prelude.push(`import { ${name} } from "${importPath(block.file, blocks[owner]!.file)}";`);

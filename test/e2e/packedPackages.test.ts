@@ -1,7 +1,8 @@
 // A newcomer's first hour, from the packages as npm would ship them: `npm pack` core and the
 // dev server, install the tarballs into a brand-new project (no workspace, no path aliases),
 // then run the core README's "Testing your handlers" recipe there as written (a destination and
-// a failure callback), type-check it against the shipped declarations, and start `npx stashkit dev`.
+// a failure callback), type-check it against the shipped declarations, and start the dev server
+// with both documented npx commands.
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,10 +73,12 @@ describe("the packed packages in a brand-new project", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("`npx stashkit dev --port 0` starts the installed dev server", { timeout: 60_000 }, async () => {
+  // The two spellings the docs give: the bin of the installed package, and the package name
+  // (npx runs a package's only bin), which never falls through to the unscoped name.
+  it.each([["stashkit"], ["@stashkit/dev-server"]])("`npx %s dev --port 0` starts the installed dev server", { timeout: 60_000 }, async (command) => {
     // Its own process group, signalled as a whole like Ctrl-C in a terminal: npm exec does not
     // pass on a SIGINT sent to it alone.
-    const child = spawn("npx", ["stashkit", "dev", "--port", "0"], { cwd: app, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn("npx", [command, "dev", "--port", "0"], { cwd: app, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

@@ -106,38 +106,57 @@ export type SignatureErrorReason =
 export class SignatureError extends QStashError {
   /** Why verification failed. */
   readonly reason: SignatureErrorReason;
+  /** For `url_mismatch`: the URL the signature was issued for (its `sub` claim). */
+  readonly signedUrl?: string;
+  /** For `url_mismatch`: the URL the request arrived at, as checked. */
+  readonly receivedUrl?: string;
 
   /**
    * @param reason - why verification failed; the code is `ERR_SIGNATURE_` plus it in upper case.
    * @param message - short, secret-free text.
-   * @param options - `{ cause }`: the underlying error, kept for logs.
+   * @param options - `{ cause }`: the underlying error, kept for logs; for `url_mismatch`, the
+   *   two URLs (neither is secret: whoever sent the request holds the token).
    */
-  constructor(reason: SignatureErrorReason, message: string, options?: { cause?: unknown }) {
-    super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options);
+  constructor(
+    reason: SignatureErrorReason,
+    message: string,
+    options?: { cause?: unknown; signedUrl?: string; receivedUrl?: string },
+  ) {
+    super(message, `ERR_SIGNATURE_${reason.toUpperCase()}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "SignatureError";
     this.reason = reason;
+    if (options?.signedUrl !== undefined) this.signedUrl = options.signedUrl;
+    if (options?.receivedUrl !== undefined) this.receivedUrl = options.receivedUrl;
   }
 }
 
 /**
- * No signing keys are configured: neither options, a `receiver`, nor
- * `QSTASH_CURRENT_SIGNING_KEY`/`QSTASH_NEXT_SIGNING_KEY`. Handlers report it
- * through `onError` on the first request and answer `500`: unsigned traffic
- * is never accepted.
+ * No complete pair of signing keys is configured: neither options, a `receiver`, nor
+ * `QSTASH_CURRENT_SIGNING_KEY`/`QSTASH_NEXT_SIGNING_KEY`, or only one of the two. Handlers
+ * report it through `onError` on the first request and answer `500`: unsigned traffic is
+ * never accepted.
  *
+ * @param missing - the one key (option or variable name) that is absent when the other is set
  * @param options - `{ cause }`: the underlying error, kept for logs.
  * @example
  * ```ts
  * new Receiver({}) // throws MissingSigningKeysError when the variables are unset
+ * new Receiver({ currentSigningKey: "sig_…" }) // throws: "… nextSigningKey is missing …"
  * ```
  */
 export class MissingSigningKeysError extends QStashError {
-  constructor(options?: { cause?: unknown }) {
+  /** The absent half of a pair, when exactly one key was configured. */
+  readonly missing: string | undefined;
+
+  constructor(missing?: string, options?: { cause?: unknown }) {
     super(
-      "no QStash signing keys: pass currentSigningKey and nextSigningKey, or set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY",
+      missing === undefined
+        ? "no QStash signing keys: set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY (both are on the QStash console's Signing Keys page), or pass currentSigningKey and nextSigningKey"
+        : `${missing} is missing: QStash signs with the current key and moves to the next one on rotation, so both keys are needed (both are on the QStash console's Signing Keys page)`,
       "ERR_MISSING_SIGNING_KEYS",
       options,
     );
     this.name = "MissingSigningKeysError";
+    this.missing = missing;
   }
 }

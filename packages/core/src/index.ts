@@ -54,6 +54,8 @@ export { MAX_SIGNATURE_LENGTH } from "./verify/signatureToken.js";
 export { createMemoryReplayStore } from "./verify/replayGuard.js";
 export type { ReplayStore, MemoryReplayStoreOptions } from "./verify/replayGuard.js";
 export { resolvePublicUrl } from "./verify/publicUrl.js";
+export { RequestUrlError } from "./verify/requestUrl.js";
+export type { RequestUrlField } from "./verify/requestUrl.js";
 export type { PublicUrlOptions, HeaderLookup } from "./verify/publicUrl.js";
 export { parseDelivery, DeliveryParseError } from "./parse/parseDelivery.js";
 export type { Delivery, DeliveryHeadersInput } from "./parse/parseDelivery.js";
@@ -65,6 +67,7 @@ export { defineDestination } from "./handlers/defineDestination.js";
 export type {
   DestinationDefinition,
   DestinationConfig,
+  UntypedDestinationConfig,
   DestinationContext,
   DestinationDefaults,
   CallbackTarget,
@@ -93,6 +96,8 @@ export type {
   DeliveryVerifier,
 } from "./handlers/handleDelivery.js";
 export { errorToResponse, statusOfError } from "./handlers/errorStatus.js";
+export type { RejectEvent } from "./handlers/rejection.js";
+export { validateJsonForm } from "./handlers/validateJsonForm.js";
 export { readBody, DEFAULT_MAX_BODY_BYTES } from "./handlers/readBody.js";
 export type { BodySource, ChunkEmitter } from "./handlers/readBody.js";
 export { validatePayload } from "./handlers/validatePayload.js";

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { InvalidOptionError } from "@stashkit/core";
 import type { HandlerOptions } from "@stashkit/core";
 import { captureRawBody, handleNodeRequest } from "@stashkit/core/node";
-import type { RawHandler } from "@stashkit/core/node";
+import type { NodeRequestOptions, RawHandler } from "@stashkit/core/node";
 
 /** A stashkit definition (destination, callback or failure callback). */
 export interface MountableDefinition extends RawHandler {
@@ -27,7 +27,8 @@ export type StashkitMiddleware = (
  * on its `path` (matched against the full URL, wherever the middleware is
  * mounted); every other request passes through. The raw body is read by
  * stashkit itself, so mount it before `express.json()`, or keep the bytes with
- * `express.json({ verify: rawBody() })`.
+ * `express.json({ verify: rawBody() })`. Without a `trustProxy` option, the app's own
+ * `app.set("trust proxy", …)` decides whether forwarded headers name the public URL.
  *
  * @param definitions - one definition or a list
  * @param options - verification options layered over each definition's own
@@ -47,11 +48,21 @@ export function stashkit(
   options?: StashkitExpressOptions,
 ): StashkitMiddleware {
   const byPath = routeTable(definitions);
+  // One options object for every request, so core builds the merged options and verifier once.
+  const hostOptions: NodeRequestOptions = { ...options, proxyTrust: appTrustsProxy };
   return (req, res, next) => {
     const definition = req.method === "POST" ? byPath.get(pathnameOf(req)) : undefined;
     if (!definition) return next();
-    handleNodeRequest(definition, req, res, options).catch(next);
+    handleNodeRequest(definition, req, res, hostOptions).catch(next);
   };
+}
+
+// Express's own answer to `trust proxy` for the peer that sent this request: the same test
+// `req.protocol` and `req.hostname` apply before reading X-Forwarded-Proto/-Host.
+function appTrustsProxy(req: IncomingMessage): boolean {
+  const app = (req as { app?: { get?: (name: string) => unknown } }).app;
+  const trust = app?.get?.("trust proxy fn");
+  return typeof trust === "function" && (trust as (address: string | undefined, hop: number) => unknown)(req.socket.remoteAddress, 0) === true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { checkHandler, checkPath, HandlerContext, handlerOptionsOf } from "./defineDestination.js";
 import type { AnyDestination, ParsedPayloadOf } from "./defineDestination.js";
-import { createDeliveryHandlers } from "./handleDelivery.js";
+import { callHandler, createDeliveryHandlers } from "./handleDelivery.js";
 import type { DeliveryHandlers, DeliveryRequestView, HandlerOptions, VerifiedInput } from "./handleDelivery.js";
 import { PayloadValidationError } from "./handlerErrors.js";
 import { parseCallback } from "../parse/parseCallback.js";
@@ -51,9 +51,11 @@ export interface CallbackConfig<D extends AnyDestination | undefined, Result> ex
 }
 
 /**
- * Declares a success-callback endpoint: QStash posts a report after delivery
- * attempts of messages published with `callback`. The report is verified,
- * validated and base64-decoded before `handler` runs; invalid reports get 489.
+ * Declares a callback endpoint for messages published with `callback`. QStash posts a
+ * report after **every** delivery attempt, failed ones included, until one succeeds or the
+ * retries run out: check `callback.ok` (this attempt succeeded) and `callback.final` (no
+ * further attempt follows) before acting. The report is verified, validated and
+ * base64-decoded before `handler` runs; invalid reports get 489.
  *
  * @param config - path, handler, optional destination and verification options
  * @returns the definition, with `handle(Request)` and `handleRaw(raw)`
@@ -64,7 +66,8 @@ export interface CallbackConfig<D extends AnyDestination | undefined, Result> ex
  *   path: "/api/on-delivered",
  *   destination: sendEmail,
  *   handler: ({ callback, sourcePayload }) => {
- *     console.log(callback.status, sourcePayload.to);
+ *     if (!callback.ok) return; // a failed attempt: QStash retries, and reports again
+ *     console.log("delivered to", sourcePayload.to);
  *   },
  * });
  * ```
@@ -107,7 +110,7 @@ function defineReport<D extends AnyDestination | undefined, Result>(
   const handlers = createDeliveryHandlers(handlerOptionsOf(config), async (verified) => {
     const callback = parseReport(verified);
     const sourcePayload = (await sourcePayloadOf(callback, destination)) as SourcePayloadOf<D>;
-    return handler(new ReportContext(verified, callback, sourcePayload));
+    return callHandler(handler, new ReportContext(verified, callback, sourcePayload));
   });
   return Object.freeze({ kind, path, destination, ...handlers });
 }

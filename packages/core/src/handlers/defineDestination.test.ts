@@ -7,6 +7,7 @@ import type { Delivery } from "../parse/parseDelivery.js";
 import type { DeliveryRequestView, RawDeliveryRequest } from "./handleDelivery.js";
 import { InvalidOptionError } from "../errors.js";
 import { signDelivery } from "../testing/signDelivery.js";
+import { urlParts } from "./rawRequest.fixture.js";
 
 const keys = { currentSigningKey: "sig_unitCurrent000000000000000000", nextSigningKey: "sig_unitNext00000000000000000000000" };
 const url = "http://localhost:3000/api/hook";
@@ -149,13 +150,13 @@ describe("defineDestination", () => {
           yield bytes.slice(0, at);
           yield bytes.slice(at);
         }
-        const ok = await definition.handleRaw({ method: "POST", url, header: (n) => headers[n], body: chunks() });
+        const ok = await definition.handleRaw({ method: "POST", ...urlParts(url), header: (n) => headers[n], body: chunks() });
         expect(ok.status).toBe(200);
         expect(JSON.parse(ok.body)).toEqual(JSON.parse(JSON.stringify({ payload: value, bytes: bytes.byteLength })));
         const tampered = bytes.slice();
         const index = flip % tampered.byteLength;
         tampered[index] = (tampered[index] as number) ^ 0x01;
-        const bad = await definition.handleRaw({ method: "POST", url, header: (n) => headers[n], body: tampered });
+        const bad = await definition.handleRaw({ method: "POST", ...urlParts(url), header: (n) => headers[n], body: tampered });
         expect(bad.status).toBe(401);
         expect(JSON.parse(bad.body).reason).toBe("body_mismatch");
       }),
@@ -171,7 +172,7 @@ describe("defineDestination", () => {
     async function* chunks() {
       for (const part of [body.slice(0, 5), body.slice(5)]) yield new TextEncoder().encode(part);
     }
-    const raw: RawDeliveryRequest = { method: "POST", url, header: (n) => headers[n.toLowerCase()], body: chunks() };
+    const raw: RawDeliveryRequest = { method: "POST", ...urlParts(url), header: (n) => headers[n.toLowerCase()], body: chunks() };
     expect(await definition.handleRaw(raw)).toEqual({ status: 200, headers: { "content-type": "application/json" }, body: '"chunks"' });
   });
 
@@ -183,7 +184,7 @@ describe("defineDestination", () => {
         return true as const;
       },
     };
-    const definition = defineDestination({ path: "/api/hook", schema, receiver, clockTolerance: 5, handler: () => 1 });
+    const definition = defineDestination({ path: "/api/hook", schema, receiver, clockTolerance: 5, replayGuard: false, handler: () => 1 });
     const request = new Request(url, { method: "POST", body: '{"to":"a","count":1}', headers: { "upstash-signature": "tok", "upstash-region": "US-EAST-1" } });
     expect((await definition.handle(request)).status).toBe(200);
     expect(seen[0]).toMatchObject({ signature: "tok", url, clockTolerance: 5, upstashRegion: "US-EAST-1" });

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { createDeliveryHandlers } from "./handleDelivery.js";
 import type { DeliveryHandlers, DeliveryRequestView, HandlerOptions, VerifiedInput } from "./handleDelivery.js";
 import type { Delivery } from "../parse/parseDelivery.js";
+import { callHandler } from "./handleDelivery.js";
 import { validateNow } from "./validatePayload.js";
 import type { PublishOptions } from "../publish/buildPublishRequest.js";
 import { InvalidOptionError } from "../errors.js";
@@ -93,12 +94,31 @@ export interface DestinationConfig<S extends StandardSchemaV1, Result> extends D
   readonly handler: (context: DestinationContext<StandardSchemaV1.InferOutput<S>>) => Result | Promise<Result>;
 }
 
+/** Configuration of {@link defineDestination} without a schema: the payload is the parsed JSON. */
+export interface UntypedDestinationConfig<Result> extends DestinationDefaults, HandlerOptions {
+  /** Path the adapters mount it on; also the path `client.send` publishes to. */
+  readonly path: string;
+  /** No schema: the handler gets the parsed JSON (or the text of a non-JSON body) as `unknown`. */
+  readonly schema?: undefined;
+  /**
+   * Runs once per verified delivery.
+   * @param context - the parsed body as `unknown`, the delivery context and the request
+   */
+  readonly handler: (context: DestinationContext<unknown>) => Result | Promise<Result>;
+}
+
 /**
  * Declares a typed destination: signature verification, body limit, JSON
  * decoding and schema validation happen before `handler` runs, and thrown
- * errors map to QStash-aware statuses (see `errorToResponse`).
+ * errors map to QStash-aware statuses (see `errorToResponse`). Without a
+ * `schema`, the handler gets the parsed JSON as `unknown`: wrapping an
+ * existing handler is one call.
  *
- * @param config - path, schema, handler, publish defaults and verification options
+ * Only this delivery's own failures set its status: 401 its signature, 413 its size, 489 its
+ * schema or a thrown `NonRetryableError`, 429 a thrown `RetryAfterError`; anything else the
+ * handler throws, stashkit errors from nested calls included, is a 500 (QStash retries).
+ *
+ * @param config - path, schema (optional), handler, publish defaults and verification options
  * @returns the definition, with `handle(Request)` and `handleRaw(raw)`
  * @throws InvalidOptionError `ERR_INVALID_OPTION` when `path`, `schema` or `handler` is missing or wrong
  * @example
@@ -117,20 +137,35 @@ export interface DestinationConfig<S extends StandardSchemaV1, Result> extends D
  */
 export function defineDestination<S extends StandardSchemaV1, Result = void>(
   config: DestinationConfig<S, Result>,
-): DestinationDefinition<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, Awaited<Result>> {
+): DestinationDefinition<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, Awaited<Result>>;
+export function defineDestination<Result = void>(config: UntypedDestinationConfig<Result>): DestinationDefinition<unknown, unknown, Awaited<Result>>;
+export function defineDestination(
+  config: DestinationConfig<StandardSchemaV1, unknown> | UntypedDestinationConfig<unknown>,
+): DestinationDefinition<unknown, unknown, unknown> {
   checkPath(config.path);
-  if (typeof config.schema?.["~standard"]?.validate !== "function") {
-    throw new InvalidOptionError("schema", "must be a Standard Schema (e.g. a zod 4 schema)");
+  const schema = config.schema ?? ANY_JSON;
+  if (typeof schema?.["~standard"]?.validate !== "function") {
+    throw new InvalidOptionError("schema", "must be a Standard Schema (e.g. a zod 4 schema), or left out");
   }
   checkHandler(config.handler);
-  const { path, schema, handler } = config;
+  const { path } = config;
+  const handler = config.handler as (context: DestinationContext<unknown>) => unknown;
   const handlers = createDeliveryHandlers(handlerOptionsOf(config), (verified) => {
     const payload = validateNow(schema, verified.value);
-    if (payload instanceof Promise) return payload.then((value) => handler(new PayloadContext(verified, value)));
-    return handler(new PayloadContext(verified, payload));
+    if (payload instanceof Promise) return payload.then((value) => callHandler(handler, new PayloadContext(verified, value)));
+    return callHandler(handler, new PayloadContext(verified, payload));
   });
   return Object.freeze({ kind: "destination", path, schema, defaults: defaultsOf(config), ...handlers });
 }
+
+/** The schema of a destination declared without one: any decoded body, unchanged. */
+const ANY_JSON: StandardSchemaV1<unknown, unknown> = Object.freeze({
+  "~standard": Object.freeze({
+    version: 1 as const,
+    vendor: "stashkit",
+    validate: (value: unknown) => ({ value }),
+  }),
+});
 
 /**
  * @internal A handler context whose `delivery` is parsed only if read; a class
@@ -181,6 +216,8 @@ const HANDLER_OPTION_KEYS = [
   "trustProxy",
   "dangerouslySkipSignatureVerification",
   "onError",
+  "onReject",
+  "replayGuard",
 ] as const satisfies readonly (keyof HandlerOptions)[];
 
 const DEFAULT_KEYS = [

@@ -15,6 +15,9 @@ interface CodedError {
   seconds?: unknown;
   limit?: unknown;
   message?: unknown;
+  field?: unknown;
+  signedUrl?: unknown;
+  receivedUrl?: unknown;
 }
 
 type Rule = (error: CodedError) => RawDeliveryResponse;
@@ -47,19 +50,27 @@ const byCode: Record<string, Rule> = {
   ERR_MISSING_SIGNING_KEYS: () => json(500, { error: "signing keys are not configured", code: "ERR_MISSING_SIGNING_KEYS" }),
   ERR_BODY_ALREADY_PARSED: (e) => json(500, { error: text(e.message, "body was already parsed"), code: "ERR_BODY_ALREADY_PARSED" }),
   ERR_METHOD_NOT_ALLOWED: () => json(405, { error: "method not allowed" }, { allow: "POST" }),
+  // Checked before the signature: the URL it would be compared with cannot be trusted.
+  ERR_BAD_REQUEST_URL: (e) =>
+    json(400, { error: text(e.message, "invalid request URL"), field: typeof e.field === "string" ? e.field : "host" }),
 };
 
-const signatureRule: Rule = (e) =>
-  json(401, {
-    error: e.reason === "missing_signature" ? "missing signature" : "invalid signature",
-    reason: typeof e.reason === "string" ? e.reason : "malformed",
-  });
+// Only a url_mismatch says more than its reason: the two URLs, which the sender already knows
+// (it holds the token) and which are what a user behind a proxy needs to see.
+const signatureRule: Rule = (e) => {
+  const reason = typeof e.reason === "string" ? e.reason : "malformed";
+  if (reason === "url_mismatch" && typeof e.signedUrl === "string" && typeof e.receivedUrl === "string") {
+    return json(401, { error: text(e.message, "invalid signature"), reason, signedUrl: e.signedUrl, receivedUrl: e.receivedUrl });
+  }
+  return json(401, { error: reason === "missing_signature" ? "missing signature" : "invalid signature", reason });
+};
 
 const internal: RawDeliveryResponse = json(500, { error: "internal error" });
 
 /**
- * The one error → response table used by every host. Signature errors → 401
- * `{ error, reason }`; schema failures and `NonRetryableError` → 489 with
+ * The one error → response table used by every host. A `Host`/target that cannot be
+ * trusted → 400 `{ error, field }`; signature errors → 401 `{ error, reason }` (plus
+ * `signedUrl`/`receivedUrl` for `url_mismatch`); schema failures and `NonRetryableError` → 489 with
  * `Upstash-NonRetryable-Error: true`; `RetryAfterError` → 429 + `Retry-After`;
  * body over the limit → 413; anything else → 500 with a generic text (the
  * thrown message never leaks).
@@ -86,7 +97,7 @@ export function errorToResponse(error: unknown): RawDeliveryResponse {
  * The HTTP status `errorToResponse` gives an error.
  *
  * @param error - anything thrown
- * @returns 401, 405, 413, 429, 489 or 500
+ * @returns 400, 401, 405, 413, 429, 489 or 500
  * @example
  * ```ts
  * statusOfError(new NonRetryableError("gone")) // 489

@@ -8,6 +8,7 @@ import { SignatureError } from "../errors.js";
 import { readBody } from "./readBody.js";
 import { handleNodeRequest } from "../node/index.js";
 import { signDelivery } from "../testing/signDelivery.js";
+import { urlParts } from "./rawRequest.fixture.js";
 
 // The pipeline runs synchronously where it can (built-in receiver, sync schema and handler) and
 // falls back to promises otherwise; these pin that every branch answers as the plain
@@ -29,7 +30,7 @@ async function raw(overrides: { signature?: string; stream?: boolean } = {}): Pr
   const bytes = new TextEncoder().encode(body);
   return {
     method: "POST",
-    url,
+    ...urlParts(url),
     header: (name) => headers[name.toLowerCase()],
     body: overrides.stream ? Readable.from([Buffer.from(bytes)], { objectMode: false }) : bytes,
   };
@@ -90,7 +91,8 @@ describe("handleDelivery branches", () => {
           return verify(input);
         },
       };
-      const result = await destination(() => ({ ok: true }), { receiver }).handleRaw(await raw({ signature: "anything" }));
+      // The fake tokens carry no jti, so the replay guard (tested below) is off here.
+      const result = await destination(() => ({ ok: true }), { receiver, replayGuard: false }).handleRaw(await raw({ signature: "anything" }));
       expect(result.status).toBe(status);
       expect(calls).toBe(1);
     }
@@ -103,7 +105,7 @@ describe("handleDelivery branches", () => {
       const definition = destination(() => {
         handled++;
         return { ok: true };
-      }, { receiver });
+      }, { receiver, replayGuard: false });
       const result = await definition.handleRaw(await raw({ signature: "forged" }));
       expect(result.status).toBe(401);
       expect(JSON.parse(result.body)).toMatchObject({ reason: "bad_signature" });
@@ -111,6 +113,7 @@ describe("handleDelivery branches", () => {
     }
     const accepted = await destination(() => ({ ok: true }), {
       receiver: { verify: () => Promise.resolve({ claims: {} }) },
+      replayGuard: false,
     }).handleRaw(await raw({ signature: "anything" }));
     expect(accepted.status).toBe(200);
   });

@@ -4,11 +4,13 @@ import type { RawDeliveryResponse } from "./errorStatus.js";
 import { BodyTooLargeError, PayloadValidationError } from "./handlerErrors.js";
 import { DEFAULT_MAX_BODY_BYTES, readBody } from "./readBody.js";
 import type { BodySource } from "./readBody.js";
-import { resolveRequestUrl, verifyWith } from "./verifierConfig.js";
+import { resolveRequestUrl, verifyTokenOnly, verifyWith } from "./verifierConfig.js";
 import { rememberDefinitionOptions } from "./definitionOptions.js";
 import type { HandlerOptions } from "./verifierConfig.js";
+import { reasonOf, reportRejection } from "./rejection.js";
 import { parseDelivery } from "../parse/parseDelivery.js";
 import type { Delivery } from "../parse/parseDelivery.js";
+import type { ReceivedRequest } from "../verify/requestUrl.js";
 
 export type { RawDeliveryResponse } from "./errorStatus.js";
 export type { HandlerOptions, DeliveryVerifier } from "./verifierConfig.js";
@@ -16,14 +18,18 @@ export type { HandlerOptions, DeliveryVerifier } from "./verifierConfig.js";
 /**
  * A delivery as any host sees it: the seam between core and adapters. Node
  * hosts fill it from `IncomingMessage` without building a WHATWG `Request`.
+ * The URL is given in parts, never as one string: core validates the `Host`
+ * and the target separately before anything is compared with the signature.
  */
-export interface RawDeliveryRequest {
+export interface RawDeliveryRequest extends ReceivedRequest {
   /** HTTP method, upper case. */
   method: string;
-  /** The absolute URL as this host sees it (before `publicBaseUrl`/`trustProxy`). */
-  url: string;
+  /** `"http"` or `"https"`, as the connection itself says. */
+  scheme: string;
+  /** The request target exactly as received: path and query, e.g. `/api/hook?x=1`. */
+  target: string;
   /**
-   * Case-insensitive header lookup; `undefined` when absent.
+   * Case-insensitive header lookup; `undefined` when absent. `Host` is read from here.
    * @param name - header name in any case
    */
   header(name: string): string | undefined;
@@ -72,11 +78,55 @@ export type DeliveryStep = (verified: VerifiedInput) => unknown;
 
 const decoder = new TextDecoder();
 const methodNotAllowed = new QStashError("method not allowed", "ERR_METHOD_NOT_ALLOWED");
+const REPORTED = new Set([400, 401, 413, 489, 500]);
 
 /**
- * The transport-neutral pipeline every definition shares: size limit →
- * signature → body decode → definition step → status. Every status rule lives
- * here and in `errorStatus.ts`.
+ * Errors raised by this delivery's own context (a bad delivery header read lazily inside the
+ * handler): they keep their status even though the handler was running when they surfaced.
+ */
+const ownErrors = new WeakSet<object>();
+
+/** A handler threw: only an explicit `NonRetryableError`/`RetryAfterError` sets the status. */
+class HandlerFailure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+/**
+ * Runs a user's handler so that what it throws is attributed to it: `NonRetryableError`
+ * (489) and `RetryAfterError` (429) keep their meaning, anything else, stashkit errors
+ * from nested calls included (a `client.send` validation, a `QStashHttpError`), is a 500.
+ *
+ * @param handler - the user's handler
+ * @param context - what it receives
+ * @returns its result, or a promise of it
+ */
+export function callHandler<C, R>(handler: (context: C) => R | Promise<R>, context: C): R | Promise<R> {
+  let result: R | Promise<R>;
+  try {
+    result = handler(context);
+  } catch (error) {
+    throw new HandlerFailure(error);
+  }
+  return isThenable(result) ? Promise.resolve(result).then(undefined, rethrowAsHandlerFailure) : result;
+}
+
+function rethrowAsHandlerFailure(error: unknown): never {
+  throw new HandlerFailure(error);
+}
+
+/** What a refusal report needs to know about the request. */
+interface Attempt {
+  readonly raw: RawDeliveryRequest;
+  url: string | undefined;
+}
+
+/**
+ * The transport-neutral pipeline every definition shares: method → declared
+ * size → URL (validated `Host` and target) → body → signature → body decode →
+ * definition step → status. Every status rule lives here and in `errorStatus.ts`.
  *
  * @param raw - the delivery as the host sees it
  * @param options - verification and limit options (definition's merged with the host's)
@@ -95,32 +145,51 @@ export function handleDelivery(
   // Not async: on Node with the built-in receiver and a synchronous schema, everything after
   // the body arrives runs in one go, and the only promise hops are reading the body and the
   // returned promise. Errors, sync or async, all end in `failure` exactly as one try/catch did.
+  const attempt: Attempt = { raw, url: undefined };
   let outcome: RawDeliveryResponse | Promise<RawDeliveryResponse>;
   try {
     if (raw.method !== "POST") throw methodNotAllowed;
     const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const declared = Number(raw.header("content-length"));
     if (declared > limit) throw new BodyTooLargeError(limit);
+    const url = resolveRequestUrl(raw, options);
+    attempt.url = url;
     outcome =
       raw.body instanceof Uint8Array
-        ? afterBody(raw, checkSize(raw.body, limit), options, step)
-        : readBody(raw.body, limit).then((body) => afterBody(raw, body, options, step));
+        ? afterBody(raw, checkSize(raw.body, limit), url, options, step)
+        : readBody(raw.body, limit).then(
+            (body) => afterBody(raw, body, url, options, step),
+            (error: unknown) => bodyUnreadable(raw, url, options, error),
+          );
   } catch (error) {
-    return Promise.resolve(failure(options, error));
+    return Promise.resolve(failure(options, attempt, error));
   }
-  return isThenable(outcome) ? outcome.then(undefined, (error: unknown) => failure(options, error)) : Promise.resolve(outcome);
+  return isThenable(outcome) ? outcome.then(undefined, (error: unknown) => failure(options, attempt, error)) : Promise.resolve(outcome);
 }
 
 function afterBody(
   raw: RawDeliveryRequest,
   body: Uint8Array,
+  url: string,
   options: HandlerOptions,
   step: DeliveryStep,
 ): RawDeliveryResponse | Promise<RawDeliveryResponse> {
-  const url = resolveRequestUrl(raw, options);
   const pending = verify(raw, body, url, options);
   if (!isThenable(pending)) return runStep(raw, body, url, step);
   return Promise.resolve(pending).then(() => runStep(raw, body, url, step));
+}
+
+// A body parser consumed the bytes. The token itself can still be checked: a forged,
+// expired or misdirected request gets its 401; only a genuine delivery gets the 500 that
+// says how to fix the middleware order.
+function bodyUnreadable(raw: RawDeliveryRequest, url: string, options: HandlerOptions, error: unknown): never | Promise<never> {
+  if ((error as { code?: unknown } | null)?.code !== "ERR_BODY_ALREADY_PARSED") throw error;
+  if (options.dangerouslySkipSignatureVerification === true) throw error;
+  const checked = verifyTokenOnly(options, signatureInput(raw, url, options));
+  if (!isThenable(checked)) throw error;
+  return Promise.resolve(checked).then(() => {
+    throw error;
+  });
 }
 
 function runStep(raw: RawDeliveryRequest, body: Uint8Array, url: string, step: DeliveryStep): RawDeliveryResponse | Promise<RawDeliveryResponse> {
@@ -137,10 +206,28 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
-function failure(options: HandlerOptions, error: unknown): RawDeliveryResponse {
-  const response = errorToResponse(error);
-  if (response.status >= 500) report(options, error);
+function failure(options: HandlerOptions, attempt: Attempt, thrown: unknown): RawDeliveryResponse {
+  const fromHandler = thrown instanceof HandlerFailure;
+  const error = fromHandler ? thrown.error : thrown;
+  const response = fromHandler && !isExplicit(error) ? errorToResponse(undefined) : errorToResponse(error);
+  if (REPORTED.has(response.status)) {
+    const { raw } = attempt;
+    reportRejection(options, {
+      status: response.status,
+      reason: reasonOf(error, fromHandler && !ownErrors.has(error as object)),
+      error,
+      method: raw.method,
+      url: attempt.url ?? raw.target,
+      messageId: raw.header("upstash-message-id"),
+    });
+  }
   return response;
+}
+
+function isExplicit(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "ERR_NON_RETRYABLE" || code === "ERR_RETRY_AFTER" || ownErrors.has(error);
 }
 
 function checkSize(body: Uint8Array, limit: number): Uint8Array {
@@ -160,10 +247,20 @@ function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options:
     }
     return undefined;
   }
+  const input = signatureInput(raw, url, options) as Parameters<typeof verifyWith>[1];
+  input.body = body;
+  return verifyWith(options, input);
+}
+
+function signatureInput(
+  raw: RawDeliveryRequest,
+  url: string,
+  options: HandlerOptions,
+): { signature: string; url: string; clockTolerance: number; upstashRegion?: string; body?: Uint8Array } {
   const signature = raw.header("upstash-signature") ?? "";
   const clockTolerance = options.clockTolerance ?? 0;
   const upstashRegion = raw.header("upstash-region");
-  return verifyWith(options, upstashRegion ? { signature, body, url, clockTolerance, upstashRegion } : { signature, body, url, clockTolerance });
+  return upstashRegion ? { signature, url, clockTolerance, upstashRegion } : { signature, url, clockTolerance };
 }
 
 // Classes with prototype getters: one small allocation per delivery, no closures,
@@ -204,7 +301,15 @@ class Verified implements VerifiedInput {
   }
 
   get delivery(): Delivery {
-    return (this.#delivery ??= parseDelivery(headersOf(this.#raw)));
+    if (this.#delivery === undefined) {
+      try {
+        this.#delivery = parseDelivery(headersOf(this.#raw));
+      } catch (error) {
+        if (typeof error === "object" && error !== null) ownErrors.add(error);
+        throw error;
+      }
+    }
+    return this.#delivery;
   }
 
   get value(): unknown {
@@ -254,18 +359,6 @@ async function fromResponse(result: Response): Promise<RawDeliveryResponse> {
     headers[name] = value;
   });
   return { status: result.status, headers, body: await result.text() };
-}
-
-function report(options: HandlerOptions, error: unknown): void {
-  try {
-    (options.onError ?? defaultOnError)(error);
-  } catch {
-    // A failing logger must not change the answer QStash gets.
-  }
-}
-
-function defaultOnError(error: unknown): void {
-  console.error("[stashkit] delivery failed with 500:", error);
 }
 
 /** The two entry points every definition exposes. */
@@ -329,10 +422,17 @@ function mergeOptions(base: HandlerOptions, overrides: HandlerOptions): HandlerO
   return result;
 }
 
+// The authority is the request's `Host` header when it has one (what QStash called: `next
+// start` reports request.url as localhost whatever the Host), else the URL's own. A fragment
+// stays in the target so that it is refused: a request URL never has one unless a host built
+// it from an invalid Host header.
 function fromRequest(request: Request): RawDeliveryRequest {
+  const url = new URL(request.url);
   return {
     method: request.method,
-    url: request.url,
+    scheme: url.protocol === "https:" ? "https" : "http",
+    target: `${url.pathname}${url.search}${request.url.includes("#") ? "#" : ""}`,
+    authority: url.host,
     header: (name) => request.headers.get(name) ?? undefined,
     headerEntries: () => request.headers.entries(),
     body: request.body ?? new Uint8Array(0),

@@ -66,6 +66,7 @@ export interface PayloadIssue {
  *
  * @param issues - every failing field.
  * @param message - summary returned in the response body.
+ * @param options - `{ cause }`: the underlying error, kept for logs.
  * @example
  * ```ts
  * try { await client.send(sendEmail, payload) } catch (e) {
@@ -77,8 +78,8 @@ export class PayloadValidationError extends QStashError {
   /** Every failing field. */
   readonly issues: readonly PayloadIssue[];
 
-  constructor(issues: readonly PayloadIssue[], message = "payload does not match the schema") {
-    super(message, "ERR_INVALID_PAYLOAD");
+  constructor(issues: readonly PayloadIssue[], message = "payload does not match the schema", options?: { cause?: unknown }) {
+    super(message, "ERR_INVALID_PAYLOAD", options);
     this.name = "PayloadValidationError";
     this.issues = issues;
   }

@@ -1,7 +1,7 @@
 import type { AnyDestination, CallbackTarget, DestinationDefaults, PayloadOf } from "./defineDestination.js";
 import type { PublishOptions } from "../publish/buildPublishRequest.js";
 import { InvalidOptionError } from "../errors.js";
-import { validatePayload } from "./validatePayload.js";
+import { validateJsonForm } from "./validateJsonForm.js";
 
 /**
  * A typed pointer to a destination for producers that may only `import type`
@@ -49,8 +49,10 @@ export interface SendOptions
    */
   readonly appUrl?: string;
   /**
-   * Validate the payload with the destination's schema before publishing
-   * (only possible when the definition itself, not a ref, is passed).
+   * Validate the payload with the destination's schema before publishing, in the form the
+   * destination will receive it (`JSON.stringify` then `JSON.parse`), so a `Date`, an
+   * `undefined` field or a `NaN` the schema needs is refused here rather than answered 489
+   * on every delivery. Only possible when the definition itself, not a ref, is passed.
    * @default true
    */
   readonly validate?: boolean;
@@ -84,7 +86,8 @@ export interface SendClient<Result = unknown> {
  * @param options - per-call overrides and publish extras
  * @returns the client's publish result (`{ messageId, … }`)
  * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `appUrl`) when a path cannot be made absolute
- * @throws PayloadValidationError `ERR_INVALID_PAYLOAD` when the payload fails the schema
+ * @throws PayloadValidationError `ERR_INVALID_PAYLOAD` when the payload's JSON form fails the
+ *   schema (nothing is published)
  * @example
  * ```ts
  * await sendToDestination(client, sendEmail, { to: "ada@example.com", subject: "Hi" }, { delay: "10s" });
@@ -97,7 +100,7 @@ export async function sendToDestination<D extends AnyDestination, Result = unkno
   options: SendOptions = {},
 ): Promise<Result> {
   const target = typeof destination === "string" ? destinationRef<D>(destination) : destination;
-  if (target.kind === "destination" && options.validate !== false) await validatePayload(target.schema, payload);
+  if (target.kind === "destination" && options.validate !== false) await validateJsonForm(target.schema, payload);
   const merged: SendOptions = { ...target.defaults, ...definedOnly(options) };
   const base = appUrlOf(client, options);
   const publish = publishOptions(merged, base, target.path, payload);

@@ -1,6 +1,13 @@
-import { SignatureError } from "../errors.js";
-import { resolvePublicUrl } from "../verify/publicUrl.js";
-import { Receiver, verifyDeliveryNow } from "../verify/receiver.js";
+import { InvalidOptionError, SignatureError } from "../errors.js";
+import { decodeBase64Loose } from "../lib/base64url.js";
+import type { DeliveryClaims } from "../verify/deliveryClaims.js";
+import { Receiver, checkReplay, verifyDeliveryNow, verifyTokenOnlyNow } from "../verify/receiver.js";
+import { createMemoryReplayStore } from "../verify/replayGuard.js";
+import type { ReplayStore } from "../verify/replayGuard.js";
+import { receivedUrl } from "../verify/requestUrl.js";
+import type { ReceivedRequest } from "../verify/requestUrl.js";
+import { decodeJsonSegment, isJsonObject } from "../verify/signatureToken.js";
+import type { RejectEvent } from "./rejection.js";
 
 /**
  * Anything that verifies an `Upstash-Signature` like `Receiver.verify`: resolves `true`
@@ -60,11 +67,18 @@ export interface HandlerOptions {
    */
   publicBaseUrl?: string | ((url: URL) => string);
   /**
-   * Trust `X-Forwarded-Proto`/`X-Forwarded-Host` to rebuild the public URL.
-   * Only enable behind a proxy that sets them.
-   * @default false
+   * Trust `X-Forwarded-Proto`/`X-Forwarded-Host` (first value of each) to rebuild the public
+   * URL. Only enable behind a proxy that overwrites them. An invalid forwarded value is a 400.
+   * @default false; on Express, the app's own `app.set("trust proxy", …)` decides
    */
   trustProxy?: boolean;
+  /**
+   * Refuses a delivery whose token id (`jti`) was already accepted (401, reason `replayed`).
+   * QStash signs every attempt afresh, so retries are never replays. `false` turns it off; a
+   * {@link ReplayStore} (e.g. over Redis `SET NX PXAT`) shares it across instances.
+   * @default an in-memory store shared by every definition in the process (100,000 ids)
+   */
+  replayGuard?: ReplayStore | false;
   /**
    * Accept deliveries without checking the signature. Anyone who can reach
    * the endpoint can then trigger the handler: local experiments only.
@@ -78,9 +92,33 @@ export interface HandlerOptions {
    * @default logs with console.error
    */
   onError?: (error: unknown) => void;
+  /**
+   * Called for every delivery answered 400, 401, 413, 489 or 500, with the status, the error
+   * and the request's method, URL and message id. A throwing hook does not change the answer.
+   * @param event - what was refused and why
+   * @default outside production (`NODE_ENV !== "production"`), one `console.warn` line each
+   */
+  onReject?: (event: RejectEvent) => void;
 }
 
 const verifiers = new WeakMap<HandlerOptions, Receiver>();
+let processReplayStore: ReplayStore | undefined;
+
+/**
+ * The replay store these options use: none with `replayGuard: false`, else the given store or
+ * the process-wide in-memory one (one bound for the whole process, however many routes).
+ *
+ * @throws InvalidOptionError `ERR_INVALID_OPTION` when `replayGuard` is neither `false` nor a store
+ */
+export function replayStoreOf(options: HandlerOptions): ReplayStore | undefined {
+  const { replayGuard } = options;
+  if (replayGuard === false) return undefined;
+  if (replayGuard === undefined) return (processReplayStore ??= createMemoryReplayStore());
+  if (typeof (replayGuard as Partial<ReplayStore> | null)?.seen !== "function") {
+    throw new InvalidOptionError("replayGuard", "must be false or have a seen(jti, expiresAt) method");
+  }
+  return replayGuard;
+}
 
 /**
  * The verifier for these options, built once per options object. Keys are read
@@ -94,17 +132,40 @@ export function resolveVerifier(options: HandlerOptions): DeliveryVerifier {
   return options.receiver ?? builtReceiver(options);
 }
 
+type VerifyInput = Parameters<DeliveryVerifier["verify"]>[0];
+
 /**
- * @internal Verifies one delivery with the options' verifier. A `Receiver` built here from
- * the keys is called without its promise wrapper (synchronous on Node: one await less per
- * delivery); a verifier the user passed is always called through its public `verify`.
+ * @internal Verifies one delivery with the options' verifier and replay guard. A `Receiver`
+ * built here from the keys is called without its promise wrapper (synchronous on Node with
+ * the in-memory guard: no await per delivery); a verifier the user passed is always called
+ * through its public `verify`, and its accepted token is then checked against the guard.
  *
  * @returns what the verifier settles with, or a promise of it; throws or rejects like `verify`
  * @throws MissingSigningKeysError `ERR_MISSING_SIGNING_KEYS` when no keys are available
  */
-export function verifyWith(options: HandlerOptions, input: Parameters<DeliveryVerifier["verify"]>[0]): unknown {
+export function verifyWith(options: HandlerOptions, input: VerifyInput): unknown {
   if (!options.receiver) return verifyDeliveryNow(builtReceiver(options), input);
-  return Promise.resolve(options.receiver.verify(input)).then(requireAcceptance);
+  const store = replayStoreOf(options);
+  const accepted = Promise.resolve(options.receiver.verify(input)).then(requireAcceptance);
+  if (!store) return accepted;
+  return accepted.then((result) => checkReplay(store, claimsOf(input.signature), input.clockTolerance ?? 0) ?? result);
+}
+
+/**
+ * @internal Checks everything about a delivery's token but its body (the bytes are gone): a
+ * forged or expired token must still get its own 401. Resolves when only the body is left to
+ * check. A user-supplied verifier is asked with an empty body: its `body_mismatch` means the
+ * token itself was fine.
+ */
+export function verifyTokenOnly(options: HandlerOptions, input: Omit<VerifyInput, "body">): unknown {
+  if (!options.receiver) return verifyTokenOnlyNow(builtReceiver(options), input);
+  return Promise.resolve(options.receiver.verify({ ...input, body: new Uint8Array(0) })).then(
+    () => undefined,
+    (error: unknown) => {
+      if ((error as { reason?: unknown } | null)?.reason === "body_mismatch") return undefined;
+      throw error instanceof SignatureError ? error : new SignatureError("bad_signature", "the configured receiver refused the signature", { cause: error });
+    },
+  );
 }
 
 // Fail closed: many verify functions report a bad signature by resolving `false`. Only an
@@ -114,30 +175,41 @@ function requireAcceptance(result: unknown): unknown {
   throw new SignatureError("bad_signature", "the configured receiver did not accept the signature");
 }
 
+// Read only after the user's verifier accepted the token, so its claims are authentic.
+function claimsOf(signature: string): DeliveryClaims {
+  const payload = decodeJsonSegment(signature.split(".")[1] ?? "", (segment) => decodeBase64Loose(segment) ?? new Uint8Array(0));
+  if (!isJsonObject(payload) || typeof payload["exp"] !== "number") {
+    throw new SignatureError("malformed", "signature has no exp to guard against replays");
+  }
+  return payload as DeliveryClaims;
+}
+
 function builtReceiver(options: HandlerOptions): Receiver {
   let verifier = verifiers.get(options);
   if (!verifier) {
+    const replayGuard = replayStoreOf(options);
     // Half a pair throws too: a typo must not silently fall back to the environment.
-    verifier = new Receiver({ currentSigningKey: options.currentSigningKey, nextSigningKey: options.nextSigningKey });
+    verifier = new Receiver({
+      currentSigningKey: options.currentSigningKey,
+      nextSigningKey: options.nextSigningKey,
+      ...(replayGuard ? { replayGuard } : {}),
+    });
     verifiers.set(options, verifier);
   }
   return verifier;
 }
 
 /**
- * The URL the signature's `sub` must equal: the host's URL, with its origin
- * replaced by `publicBaseUrl`, or by the forwarded headers under `trustProxy`
- * (the shared `resolvePublicUrl` rules).
+ * The URL the signature's `sub` must equal, built from validated parts (see
+ * `receivedUrl`): the request's scheme, `Host` and target, with the origin replaced by
+ * `publicBaseUrl`, or by the forwarded headers under `trustProxy`.
  *
- * @param raw - the URL and headers the host saw
+ * @param raw - how the host received the request
  * @param options - `publicBaseUrl` / `trustProxy`
  * @returns an absolute URL string
+ * @throws RequestUrlError `ERR_BAD_REQUEST_URL` (400) for a bad `Host`, forwarded header or target
  * @throws InvalidOptionError `ERR_INVALID_OPTION` for a `publicBaseUrl` that is not an absolute http(s) URL
  */
-export function resolveRequestUrl(
-  raw: { url: string; header(name: string): string | undefined },
-  options: HandlerOptions,
-): string {
-  if (options.publicBaseUrl === undefined && !options.trustProxy) return raw.url;
-  return resolvePublicUrl(raw.url, (name) => raw.header(name), options);
+export function resolveRequestUrl(raw: ReceivedRequest, options: HandlerOptions): string {
+  return receivedUrl(raw, options);
 }

@@ -156,7 +156,9 @@ describe("toRawRequest", () => {
     await fetch(`${base}/hook?x=1`, { method: "POST", headers: [["X-Multi", "a"], ["X-Multi", "b"]], body: "" });
     expect(raw?.header("x-multi")).toBe("a, b");
     expect(raw?.header("X-MULTI")).toBe("a, b");
-    expect(raw?.url).toBe(`${base}/mounted/hook?x=1`);
+    expect(raw?.target).toBe("/mounted/hook?x=1");
+    expect(raw?.scheme).toBe("http");
+    expect(raw?.header("host")).toBe(new URL(base).host);
     expect(raw?.method).toBe("POST");
     expect([...(raw?.headerEntries?.() ?? [])].some(([name]) => name === "x-multi")).toBe(true);
   });

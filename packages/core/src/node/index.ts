@@ -12,6 +12,14 @@ export interface NodeRequestOptions extends HandlerOptions {
    * @default "mount stashkit before it or use express.json({ verify: rawBody() })"
    */
   parsedBodyFix?: string;
+  /**
+   * Whether this request's forwarded headers come from a trusted proxy, used when `trustProxy`
+   * is not set on the definition or the host. `@stashkit/express` passes the app's own
+   * `trust proxy` setting here.
+   * @param req - the incoming request
+   * @default never trusted
+   */
+  proxyTrust?: (req: IncomingMessage) => boolean;
 }
 
 /** Anything with the transport-neutral entry: every stashkit definition. */
@@ -61,7 +69,7 @@ export function handleNodeRequest(
   // Not async: chaining on handleRaw's promise answers one tick sooner than an await would,
   // while a synchronous throw still surfaces as a rejection, as before.
   try {
-    return definition.handleRaw(toRawRequest(req, options?.parsedBodyFix), options).then((result) => answer(req, res, result));
+    return definition.handleRaw(toRawRequest(req, options), options).then((result) => answer(req, res, result));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -82,22 +90,32 @@ function answer(req: IncomingMessage, res: ServerResponse, result: RawDeliveryRe
  * fails with `BodyAlreadyParsedError` (500 naming the fix).
  *
  * @param req - the incoming request
- * @param parsedBodyFix - the host's fix for an already-parsed body (see {@link NodeRequestOptions})
+ * @param options - the host's fix for an already-parsed body and its proxy trust (see {@link NodeRequestOptions})
  * @returns the transport-neutral request
  * @example
  * ```ts
  * const result = await sendEmail.handleRaw(toRawRequest(req));
  * ```
  */
-export function toRawRequest(req: IncomingMessage, parsedBodyFix?: string): RawDeliveryRequest {
+export function toRawRequest(
+  req: IncomingMessage,
+  options?: Pick<NodeRequestOptions, "parsedBodyFix" | "proxyTrust">,
+): RawDeliveryRequest {
   const host = req as HostRequest;
-  return {
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const raw: RawDeliveryRequest = {
     method: req.method ?? "GET",
-    url: requestUrl(host),
+    scheme: encrypted ? "https" : "http",
+    // Express strips a mount prefix from req.url; the signature names the full path.
+    target: host.originalUrl ?? req.url ?? "/",
+    // HTTP/2 (compat API) carries the authority in a pseudo-header; it is validated like Host.
+    authority: headerValue(req.headers[":authority"]),
     header: headerLookup(req),
     headerEntries: entriesOf(req),
-    body: bodyOf(host, parsedBodyFix),
+    body: bodyOf(host, options?.parsedBodyFix),
   };
+  if (options?.proxyTrust) raw.proxyTrusted = options.proxyTrust(req) === true;
+  return raw;
 }
 
 /**
@@ -143,13 +161,6 @@ function headerLookup(req: IncomingMessage): RawDeliveryRequest["header"] {
 
 function entriesOf(req: IncomingMessage): NonNullable<RawDeliveryRequest["headerEntries"]> {
   return () => headerEntries(req);
-}
-
-function requestUrl(req: HostRequest): string {
-  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  // HTTP/2 (compat API) carries the host in the :authority pseudo-header.
-  const host = headerValue(req.headers.host ?? req.headers[":authority"]) ?? "localhost";
-  return `${encrypted ? "https" : "http"}://${host}${req.originalUrl ?? req.url ?? "/"}`;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

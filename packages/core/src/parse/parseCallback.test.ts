@@ -59,6 +59,8 @@ describe("parseCallback", () => {
     const report = parseCallback({ status: 489, workflowRunId: "wfr_1", workflowCreatedAt: 1 });
     expect(report).toEqual({
       status: 489,
+      ok: false,
+      final: false,
       header: {},
       bodyText: "",
       bodyBytes: new Uint8Array(0),
@@ -68,6 +70,23 @@ describe("parseCallback", () => {
       sourceBodyText: "",
       sourceBodyBytes: new Uint8Array(0),
     });
+  });
+
+  it("ok says the reported attempt succeeded; final says no attempt follows it", () => {
+    const cases: [Record<string, unknown>, boolean, boolean][] = [
+      [{ status: 200, retried: 0, maxRetries: 3 }, true, true],
+      [{ status: 204 }, true, true],
+      [{ status: 500, retried: 1, maxRetries: 3 }, false, false],
+      [{ status: 500, retried: 3, maxRetries: 3 }, false, true],
+      [{ status: 302, retried: 0, maxRetries: 0 }, false, true],
+      [{ status: 489, header: { "Upstash-NonRetryable-Error": ["true"] }, retried: 0, maxRetries: 3 }, false, true],
+      [{ status: 489, retried: 0, maxRetries: 3 }, false, false],
+      [{ status: 500, retried: 1, maxRetries: 3, dlqId: "1-0" }, false, true],
+      [{ status: 500 }, false, false],
+    ];
+    for (const [report, ok, final] of cases) {
+      expect(parseCallback(report), JSON.stringify(report)).toMatchObject({ ok, final });
+    }
   });
 
   it("accepts numeric strings for notBefore/createdAt, single-string header values, null fields, callerIp spelling", () => {

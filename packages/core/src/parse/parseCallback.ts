@@ -34,6 +34,19 @@ export class CallbackParseError extends QStashError {
 export interface CallbackPayload {
   /** HTTP status the destination answered on the reported attempt. */
   readonly status: number;
+  /**
+   * Whether the reported attempt succeeded (a 2xx status). QStash calls a success callback
+   * after every attempt, failed ones included: act on a delivered message only when this is
+   * `true`.
+   */
+  readonly ok: boolean;
+  /**
+   * Whether QStash makes no further attempt after the reported one: it succeeded, the retry
+   * budget is spent (`retried >= maxRetries`), the destination answered 489 with
+   * `Upstash-NonRetryable-Error: true`, or this is a failure callback. `false` when
+   * `maxRetries` is missing from the report and the attempt failed (QStash always sends it).
+   */
+  readonly final: boolean;
   /** Response headers of the destination (single strings normalised to arrays). */
   readonly header: Readonly<Record<string, readonly string[]>>;
   /** The response body as sent: standard base64 (`undefined` when absent). */
@@ -122,7 +135,8 @@ const textDecoder = new TextDecoder();
  * ```ts
  * const report = parseCallback(await request.json());
  * if (report.isFailureCallback) console.log("gave up", report.sourceMessageId, report.dlqId);
- * else console.log(report.status, report.bodyText);
+ * else if (report.ok) console.log("delivered", report.bodyText);
+ * else console.log(`attempt ${report.retried + 1} failed with ${report.status}`, report.final ? "(last)" : "");
  * ```
  */
 export function parseCallback(json: unknown): CallbackPayload {
@@ -133,12 +147,21 @@ export function parseCallback(json: unknown): CallbackPayload {
   const data = parsed.data;
   const body = decodeField(data.body, "body");
   const sourceBody = decodeField(data.sourceBody, "sourceBody");
+  const header = data.header ?? {};
+  const retried = data.retried ?? 0;
+  const ok = data.status >= 200 && data.status < 300;
   const payload: Record<string, unknown> = {
     status: data.status,
-    header: data.header ?? {},
+    ok,
+    final:
+      ok ||
+      data.dlqId !== undefined ||
+      (data.maxRetries !== undefined && retried >= data.maxRetries) ||
+      (data.status === 489 && nonRetryableHeader(header)),
+    header,
     bodyText: body.text,
     bodyBytes: body.bytes,
-    retried: data.retried ?? 0,
+    retried,
     isFailureCallback: data.dlqId !== undefined,
     sourceHeader: data.sourceHeader ?? {},
     sourceBodyText: sourceBody.text,
@@ -161,6 +184,13 @@ export function parseCallback(json: unknown): CallbackPayload {
   };
   for (const [key, value] of Object.entries(extras)) if (value !== undefined) payload[key] = value;
   return payload as unknown as CallbackPayload;
+}
+
+function nonRetryableHeader(header: Readonly<Record<string, readonly string[]>>): boolean {
+  for (const name in header) {
+    if (name.toLowerCase() === "upstash-nonretryable-error") return header[name]?.some((v) => v.trim().toLowerCase() === "true") ?? false;
+  }
+  return false;
 }
 
 function fromText(json: unknown): unknown {

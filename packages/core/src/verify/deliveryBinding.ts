@@ -27,10 +27,10 @@ export function bodyHashMatches(claim: unknown, computed: string): boolean {
 }
 
 function normaliseUrl(value: string): string | undefined {
+  // A request never carries a fragment: a URL with one was built from untrusted text.
+  if (value.includes("#")) return undefined;
   try {
-    const url = new URL(value);
-    url.hash = "";
-    return url.href;
+    return new URL(value).href;
   } catch {
     return undefined;
   }
@@ -39,12 +39,12 @@ function normaliseUrl(value: string): string | undefined {
 /**
  * Whether the `sub` claim names the URL this request arrived at. Identical strings match;
  * otherwise both sides are compared after WHATWG URL normalisation (scheme and host case,
- * default port, empty path as `/`, percent-encoding, fragment dropped). Path, trailing slash
- * and query string stay significant: `/api/hook` and `/api/hook/` are different URLs, and
- * `?a=1&b=2` does not match `?b=2&a=1`.
+ * default port, empty path as `/`, percent-encoding). Path, trailing slash and query string
+ * stay significant: `/api/hook` and `/api/hook/` are different URLs, and `?a=1&b=2` does not
+ * match `?b=2&a=1`. A fragment on either side never matches.
  */
 export function subjectMatches(sub: unknown, url: string): boolean {
-  if (typeof sub !== "string") return false;
+  if (typeof sub !== "string" || sub.includes("#") || url.includes("#")) return false;
   if (sub === url) return true;
   const left = normaliseUrl(sub);
   return left !== undefined && left === normaliseUrl(url);

@@ -40,8 +40,8 @@ describe("resolvePublicUrl", () => {
     const forwarded = headers({ "x-forwarded-proto": "https, http", "x-forwarded-host": "app.example.com, proxy.internal" });
     expect(resolvePublicUrl("http://localhost:3000/api/hook", forwarded)).toBe("http://localhost:3000/api/hook");
     expect(resolvePublicUrl("http://localhost:3000/api/hook", forwarded, { trustProxy: true })).toBe("https://app.example.com/api/hook");
-    expect(resolvePublicUrl("http://localhost:3000/a", headers({ "x-forwarded-proto": "javascript" }), { trustProxy: true })).toBe(
-      "http://localhost:3000/a",
+    expect(() => resolvePublicUrl("http://localhost:3000/a", headers({ "x-forwarded-proto": "javascript" }), { trustProxy: true })).toThrow(
+      expect.objectContaining({ code: "ERR_BAD_REQUEST_URL", field: "x-forwarded-proto" }),
     );
   });
 

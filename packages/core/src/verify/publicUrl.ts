@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "../errors.js";
+import { parseHttpUrl, receivedUrl, RequestUrlError } from "./requestUrl.js";
 
 /** Options of {@link resolvePublicUrl}. */
 export interface PublicUrlOptions {
@@ -11,8 +11,8 @@ export interface PublicUrlOptions {
   publicBaseUrl?: string | ((url: URL) => string);
   /**
    * Rebuild the public URL from `X-Forwarded-Proto` and `X-Forwarded-Host` (first value of
-   * each). Enable only behind a proxy that overwrites them: otherwise any client can choose
-   * the URL the signature is checked against.
+   * each; an invalid value is refused, never ignored). Enable only behind a proxy that
+   * overwrites them: otherwise any client can choose the URL the signature is checked against.
    * @default false
    */
   trustProxy?: boolean;
@@ -32,7 +32,10 @@ export type HeaderLookup = (name: string) => string | null | undefined;
  * @param options - `publicBaseUrl` and/or `trustProxy`.
  * @returns the absolute public URL to verify `sub` against.
  * @throws {InvalidOptionError} `ERR_INVALID_OPTION` when `publicBaseUrl` is not an absolute
- *   http(s) URL or its function returns one that is not.
+ *   http(s) URL or its function returns one that is not (or `requestUrl` is not absolute).
+ * @throws {RequestUrlError} `ERR_BAD_REQUEST_URL` when, under `trustProxy`, `X-Forwarded-Host`
+ *   is not a plain `host[:port]` or `X-Forwarded-Proto` is not http/https, or the request URL
+ *   has a fragment or dot segments.
  * @example
  * ```ts
  * const url = resolvePublicUrl(request.url, (n) => request.headers.get(n), { publicBaseUrl: "https://app.example.com" });
@@ -40,43 +43,16 @@ export type HeaderLookup = (name: string) => string | null | undefined;
  * ```
  */
 export function resolvePublicUrl(requestUrl: string, header: HeaderLookup, options: PublicUrlOptions = {}): string {
-  const { publicBaseUrl, trustProxy = false } = options;
-  if (publicBaseUrl === undefined && !trustProxy) return requestUrl;
-  const url = new URL(requestUrl);
-  if (typeof publicBaseUrl === "function") return checkedHttpUrl(publicBaseUrl(url), "publicBaseUrl").href;
-  if (typeof publicBaseUrl === "string") {
-    return withOrigin(url, checkedHttpUrl(publicBaseUrl, "publicBaseUrl").origin);
-  }
-  const proto = firstValue(header("x-forwarded-proto"))?.toLowerCase();
-  const host = firstValue(header("x-forwarded-host"));
-  const scheme = proto === "http" || proto === "https" ? proto : url.protocol.slice(0, -1);
-  // Assemble the origin as a whole: `url.host = "example.com"` would keep the old port.
-  const origin = parseUrl(`${scheme}://${host ?? url.host}`);
-  return origin && origin.host !== "" ? withOrigin(url, origin.origin) : url.href;
-}
-
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function withOrigin(url: URL, origin: string): string {
-  // Concatenate rather than resolve: a path such as `//evil.example/x` must stay a path.
-  return new URL(`${origin}${url.pathname}${url.search}`).href;
-}
-
-function checkedHttpUrl(value: unknown, option: string): URL {
-  const url = typeof value === "string" ? parseUrl(value) : undefined;
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new InvalidOptionError(option, "must be an absolute http(s) URL");
-  }
-  return url;
-}
-
-function firstValue(value: string | null | undefined): string | undefined {
-  const head = value?.split(",")[0]?.trim();
-  return head ? head : undefined;
+  const url = parseHttpUrl(requestUrl, "requestUrl");
+  if (requestUrl.includes("#")) throw new RequestUrlError("target", "request URL must not contain a fragment");
+  return receivedUrl(
+    {
+      scheme: url.protocol.slice(0, -1),
+      target: `${url.pathname}${url.search}`,
+      // The request URL is the host's own view of the authority; only forwarded headers are read.
+      header: (name) => (name.toLowerCase() === "host" ? undefined : header(name) ?? undefined),
+      authority: url.host,
+    },
+    { publicBaseUrl: options.publicBaseUrl, trustProxy: options.trustProxy ?? false },
+  );
 }

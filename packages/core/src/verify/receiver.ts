@@ -101,7 +101,8 @@ type Maybe<T> = T | Promise<T>;
 /** What ties a verified token to this request: URL, body bytes, and context for the result. */
 interface Binding {
   readonly url: string | undefined;
-  readonly body: Bytes;
+  /** `undefined`: the bytes are gone (a body parser consumed them); check the token only. */
+  readonly body: Bytes | undefined;
   readonly tolerance: number;
   readonly region: string | undefined;
 }
@@ -125,6 +126,16 @@ function rejectAsSignatureError(error: unknown): Promise<never> {
  * Assigned in the class's static block, the only place that can reach `#run`.
  */
 export let verifyDeliveryNow: (receiver: Receiver, request: VerifyRequest) => VerifiedDelivery | Promise<VerifiedDelivery>;
+
+/**
+ * @internal Every check but the body hash and the replay guard, for a request whose bytes a
+ * body parser already consumed: a forged, expired or misdirected token still gets its own
+ * 401, and only a genuine delivery gets the "mount stashkit first" answer.
+ */
+export let verifyTokenOnlyNow: (
+  receiver: Receiver,
+  request: Omit<VerifyRequest, "body">,
+) => VerifiedDelivery | Promise<VerifiedDelivery>;
 
 /**
  * Verifies QStash's `Upstash-Signature`. A drop-in for the official SDK's `Receiver` (same
@@ -154,7 +165,15 @@ export class Receiver {
   static {
     verifyDeliveryNow = (receiver, request) => {
       try {
-        const result = receiver.#run(request);
+        const result = receiver.#run(request, true);
+        return isPromise(result) ? result.catch(rejectAsSignatureError) : result;
+      } catch (error) {
+        throw asSignatureError(error);
+      }
+    };
+    verifyTokenOnlyNow = (receiver, request) => {
+      try {
+        const result = receiver.#run(request as VerifyRequest, false);
         return isPromise(result) ? result.catch(rejectAsSignatureError) : result;
       } catch (error) {
         throw asSignatureError(error);
@@ -200,7 +219,7 @@ export class Receiver {
     // Not `async`: on the node path the whole check is synchronous and the returned promise
     // is the only hop, which is most of the speed-up over the official SDK.
     try {
-      const result = this.#run(request);
+      const result = this.#run(request, true);
       return isPromise(result) ? result.then(returnTrue, rejectAsSignatureError) : Promise.resolve(true);
     } catch (error) {
       return rejectAsSignatureError(error);
@@ -222,7 +241,7 @@ export class Receiver {
    */
   verifyDelivery(request: VerifyRequest): Promise<VerifiedDelivery> {
     try {
-      const result = this.#run(request);
+      const result = this.#run(request, true);
       return isPromise(result) ? result.catch(rejectAsSignatureError) : Promise.resolve(result);
     } catch (error) {
       return rejectAsSignatureError(error);
@@ -248,14 +267,14 @@ export class Receiver {
   }
 
   /** The whole check; synchronous unless the engine or the replay store is asynchronous. */
-  #run(request: VerifyRequest): Maybe<VerifiedDelivery> {
+  #run(request: VerifyRequest, withBody: boolean): Maybe<VerifiedDelivery> {
     if (typeof request !== "object" || request === null) throw new SignatureError("malformed", "verify() needs an object");
     const engine = this.#engine;
     const { signature, url, upstashRegion } = request;
     if (signature === undefined || signature === null || signature === "") {
       throw new SignatureError("missing_signature", "Upstash-Signature is missing");
     }
-    const body = toBytes(request.body);
+    const body = withBody ? toBytes(request.body) : undefined;
     if (url !== undefined && typeof url !== "string") throw new SignatureError("malformed", "url must be a string");
     const clock = { now: this.#nowSeconds(request.now), tolerance: toleranceOf(request.clockTolerance) };
     const token = parseSignatureToken(signature, engine.decodeSegment);
@@ -269,8 +288,9 @@ export class Receiver {
 
   #bind(verified: { claims: DeliveryClaims; key: SigningKeyName }, binding: Binding): Maybe<VerifiedDelivery> {
     if (binding.url !== undefined && !subjectMatches(verified.claims.sub, binding.url)) {
-      throw new SignatureError("url_mismatch", "signature was issued for another URL");
+      throw urlMismatch(verified.claims.sub, binding.url);
     }
+    if (binding.body === undefined) return { claims: verified.claims, key: verified.key };
     const hash = this.#engine.hashBody(binding.body);
     return isPromise(hash) ? hash.then((h) => this.#finish(verified, binding, h)) : this.#finish(verified, binding, hash);
   }
@@ -278,7 +298,9 @@ export class Receiver {
   #finish({ claims, key }: { claims: DeliveryClaims; key: SigningKeyName }, binding: Binding, hash: string): Maybe<VerifiedDelivery> {
     if (!bodyHashMatches(claims.body, hash)) throw new SignatureError("body_mismatch", "body does not match the signature");
     const delivery: VerifiedDelivery = binding.region === undefined ? { claims, key } : { claims, key, region: binding.region };
-    return this.#replayGuard ? checkReplay(this.#replayGuard, claims, binding.tolerance).then(() => delivery) : delivery;
+    if (!this.#replayGuard) return delivery;
+    const checked = checkReplay(this.#replayGuard, claims, binding.tolerance);
+    return checked === undefined ? delivery : checked.then(() => delivery);
   }
 
   #keyMaterial(secret: string): unknown {
@@ -326,16 +348,50 @@ function toleranceOf(value: unknown): number {
   return value;
 }
 
-async function checkReplay(guard: ReplayStore, claims: DeliveryClaims, tolerance: number): Promise<void> {
+/**
+ * @internal Records a verified token's `jti` in a replay store; throws `replayed` when it was
+ * seen before. Synchronous when the store answers synchronously (the in-memory one does).
+ *
+ * @returns `undefined` when settled synchronously, else a promise that rejects on a replay
+ * @throws {SignatureError} `replayed`, or `malformed` for a token without `jti`
+ */
+export function checkReplay(guard: ReplayStore, claims: DeliveryClaims, tolerance: number): Promise<void> | undefined {
   if (typeof claims.jti !== "string" || claims.jti === "") {
     throw new SignatureError("malformed", "signature has no jti to guard against replays");
   }
-  let seen: boolean;
+  let seen: boolean | Promise<boolean>;
   try {
-    seen = await guard.seen(claims.jti, (claims.exp + tolerance) * 1000);
+    seen = guard.seen(claims.jti, (claims.exp + tolerance) * 1000);
   } catch (cause) {
-    // Fail closed: a delivery we cannot prove fresh is treated as a replay; QStash retries it.
-    throw new SignatureError("replayed", "replay guard is unavailable", { cause });
+    throw replayGuardDown(cause);
   }
-  if (seen) throw new SignatureError("replayed", "signature was already used");
+  if (typeof seen === "boolean") return void refuseReplay(seen);
+  return Promise.resolve(seen).then(refuseReplay, (cause: unknown) => {
+    throw replayGuardDown(cause);
+  });
+}
+
+function refuseReplay(seen: unknown): void {
+  if (seen === true) throw new SignatureError("replayed", "signature was already used");
+  if (seen !== false) throw replayGuardDown(new TypeError("replay store's seen() must return a boolean"));
+}
+
+// Fail closed: a delivery we cannot prove fresh is treated as a replay; QStash retries it.
+function replayGuardDown(cause: unknown): SignatureError {
+  return new SignatureError("replayed", "replay guard is unavailable", { cause });
+}
+
+// Both URLs are named: behind a proxy this is the usual "works locally, 401 in production",
+// and the pair says what to set. Very long values are cut so a log line stays a line.
+function urlMismatch(sub: unknown, url: string): SignatureError {
+  const signedUrl = typeof sub === "string" ? clip(sub) : "(no sub claim)";
+  const receivedUrl = clip(url);
+  return new SignatureError("url_mismatch", `signature was issued for ${signedUrl}, but the request arrived at ${receivedUrl}`, {
+    signedUrl,
+    receivedUrl,
+  });
+}
+
+function clip(value: string): string {
+  return value.length > 2048 ? `${value.slice(0, 2048)}…` : value;
 }

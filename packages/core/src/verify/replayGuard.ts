@@ -6,9 +6,10 @@ import { InvalidOptionError } from "../errors.js";
  *
  * @example
  * ```ts
+ * // Redis (node-redis 4+): SET NX with an absolute expiry; null means the key already existed.
  * const store: ReplayStore = {
  *   async seen(jti, expiresAt) {
- *     return (await redis.set(`qstash:jti:${jti}`, 1, { nx: true, pxat: expiresAt })) === null;
+ *     return (await redis.set(`qstash:jti:${jti}`, "1", { NX: true, PXAT: expiresAt })) === null;
  *   },
  * };
  * ```
@@ -20,9 +21,10 @@ export interface ReplayStore {
    * @param jti - the token id.
    * @param expiresAt - Unix **milliseconds** after which the token can no longer verify
    *   (its `exp` plus the clock tolerance); the store may forget the id afterwards.
-   * @returns `true` when the id was already seen (a replay), `false` on first sight.
+   * @returns `true` when the id was already seen (a replay), `false` on first sight; a
+   *   promise of it for remote stores. Rejecting (or any other value) refuses the delivery.
    */
-  seen(jti: string, expiresAt: number): Promise<boolean>;
+  seen(jti: string, expiresAt: number): boolean | Promise<boolean>;
 }
 
 /** Options of {@link createMemoryReplayStore}. */
@@ -71,7 +73,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   };
 
   return {
-    async seen(jti, expiresAt) {
+    seen(jti, expiresAt) {
       const now = clock();
       sweep(now);
       const known = entries.get(jti);

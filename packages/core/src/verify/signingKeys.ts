@@ -44,6 +44,15 @@ function pairFrom(env: Env, prefix: string): SigningKeyPair | undefined {
   return current && next ? { current, next } : undefined;
 }
 
+// Names the absent variable when exactly one of the pair is set.
+function halfPairIn(env: Env, prefix: string): string | undefined {
+  const current = env[`${prefix}QSTASH_CURRENT_SIGNING_KEY`];
+  const next = env[`${prefix}QSTASH_NEXT_SIGNING_KEY`];
+  if (current && !next) return `${prefix}QSTASH_NEXT_SIGNING_KEY`;
+  if (next && !current) return `${prefix}QSTASH_CURRENT_SIGNING_KEY`;
+  return undefined;
+}
+
 function optionalKey(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new InvalidOptionError(name, "must be a string");
@@ -74,10 +83,10 @@ export function resolveSigningKeys(config: {
   const next = optionalKey("nextSigningKey", config.nextSigningKey);
   if (current && next) return fixed({ current, next });
   // Half a pair is a typo or a missing variable, not a request to read the environment.
-  if (current || next) throw new MissingSigningKeysError();
+  if (current || next) throw new MissingSigningKeysError(current ? "nextSigningKey" : "currentSigningKey");
   const fallback = pairFrom(env, "");
   if (normaliseRegion(env["QSTASH_REGION"])) return regional(env, fallback);
-  if (!fallback) throw new MissingSigningKeysError();
+  if (!fallback) throw new MissingSigningKeysError(halfPairIn(env, ""));
   return fixed(fallback);
 }
 

@@ -112,10 +112,29 @@ export function runContractSuite(name: string, host: ContractHost): void {
       expect(await response.json()).toMatchObject({ reason: "body_mismatch" });
     });
 
-    it("401 url_mismatch when signed for another URL", async () => {
-      const response = await destination({ name: "ada", count: 1 }, { signUrl: "https://elsewhere.example/api/contract/destination" });
+    it("401 url_mismatch when signed for another URL, naming both URLs", async () => {
+      const signUrl = "https://elsewhere.example/api/contract/destination";
+      const response = await destination({ name: "ada", count: 1 }, { signUrl });
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ reason: "url_mismatch" });
+      const receivedUrl = `${host.baseUrl()}${CONTRACT_PATHS.destination}`;
+      expect(await response.json()).toEqual({
+        reason: "url_mismatch",
+        signedUrl: signUrl,
+        receivedUrl,
+        error: `signature was issued for ${signUrl}, but the request arrived at ${receivedUrl}`,
+      });
+    });
+
+    it("401 replayed when the same signed request comes again", async () => {
+      const body = JSON.stringify({ name: "ada", count: 1 });
+      const url = `${host.baseUrl()}${CONTRACT_PATHS.destination}`;
+      const signature = await signDelivery({ key: CONTRACT_KEYS.currentSigningKey, url, body });
+      const headers = { "content-type": "application/json", "upstash-signature": signature, "upstash-message-id": "msg_replay" };
+      const send = () => fetch(url, { method: "POST", headers, body });
+      expect((await send()).status).toBe(200);
+      const again = await send();
+      expect(again.status).toBe(401);
+      expect(await again.json()).toMatchObject({ reason: "replayed" });
     });
 
     it("489 + Upstash-NonRetryable-Error naming the failing fields on a schema failure", async () => {

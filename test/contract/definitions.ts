@@ -89,5 +89,16 @@ export const contractFailureCallback = defineFailureCallback({
   }),
 });
 
+/**
+ * A second route for the URL-binding attack tests: a token signed for the destination must
+ * never run it, whatever Host the request carries.
+ */
+export const contractAdmin = defineDestination({
+  path: "/api/contract/admin",
+  ...CONTRACT_KEYS,
+  onReject: () => undefined,
+  handler: () => ({ ran: "admin" }),
+});
+
 /** Every contract definition, ready for `stashkit(contractDefinitions)`. */
 export const contractDefinitions = [contractDestination, contractCallback, contractFailureCallback] as const;

@@ -10,6 +10,7 @@ import { buildNextApp, nextAppDir, startNextApp } from "../next-server.js";
 import type { NextServer } from "../next-server.js";
 import { runContractSuite } from "./contractSuite.js";
 import { CONTRACT_KEYS, CONTRACT_PATHS } from "./definitions.js";
+import { crafted, rawPost } from "./urlAttack.js";
 
 let server: NextServer | undefined;
 let dev: DevServer | undefined;
@@ -57,6 +58,9 @@ describe("Next specifics", () => {
       functions: Record<string, unknown>;
     };
     expect(Object.keys(manifest.functions).sort()).toEqual([
+      "/edge/api/contract/admin/default/route",
+      "/edge/api/contract/admin/publicBaseUrl/route",
+      "/edge/api/contract/admin/trustProxy/route",
       "/edge/api/contract/callback/route",
       "/edge/api/contract/destination/route",
       "/edge/api/contract/failure-callback/route",
@@ -76,6 +80,50 @@ describe("Next specifics", () => {
     const response = await fetch(`${origin()}${CONTRACT_PATHS.destination}`);
     expect(response.status).toBe(405);
   });
+});
+
+describe("Next: a token for one route never runs another, whatever the Host", () => {
+  const runtimes = [
+    ["App Router (Node.js)", "/api/contract/admin"],
+    ["App Router (Edge)", "/edge/api/contract/admin"],
+    ["Pages", "/api/pages/api/contract/admin"],
+  ] as const;
+  const modes = ["default", "publicBaseUrl", "trustProxy"] as const;
+  const body = '{"n":1}';
+
+  async function attack(adminPath: string, mode: string, variant: string): Promise<number> {
+    const { host, port } = new URL(origin());
+    const signedPath = CONTRACT_PATHS.destination;
+    const signature = await signDelivery({ key: CONTRACT_KEYS.currentSigningKey, url: `${origin()}${signedPath}`, body });
+    const value = crafted(host, signedPath).find(([name]) => name === variant)?.[1] ?? "";
+    const headers: Record<string, string> = { "content-type": "application/json", "upstash-signature": signature };
+    if (mode === "trustProxy") Object.assign(headers, { host, "x-forwarded-host": value });
+    else headers["host"] = value;
+    return rawPost(Number(port), `${adminPath}/${mode}`, headers, body);
+  }
+
+  for (const [runtime, adminPath] of runtimes) {
+    for (const mode of modes) {
+      it(`${runtime}, ${mode}: its own token runs it; the destination's token does not`, async () => {
+        const { host, port } = new URL(origin());
+        const sign = (path: string) => signDelivery({ key: CONTRACT_KEYS.currentSigningKey, url: `${origin()}${path}`, body });
+        const own = await sign(`${adminPath}/${mode}`);
+        const headers = (signature: string) => ({ host, "content-type": "application/json", "upstash-signature": signature });
+        expect(await rawPost(Number(port), `${adminPath}/${mode}`, headers(own), body)).toBe(200);
+        expect(await rawPost(Number(port), `${adminPath}/${mode}`, headers(await sign(CONTRACT_PATHS.destination)), body)).toBe(401);
+      });
+
+      it(`${runtime}, ${mode}: every crafted ${mode === "trustProxy" ? "X-Forwarded-Host" : "Host"} is refused`, async () => {
+        for (const [variant] of crafted("", "")) {
+          if (mode === "trustProxy" && variant === "empty") continue; // an empty forwarded host is simply absent
+          const status = await attack(adminPath, mode, variant);
+          // Next itself refuses some Hosts before the route runs; whoever answers, it is never 2xx.
+          expect(status, variant).toBeGreaterThanOrEqual(400);
+          expect(status, variant).toBeLessThan(500);
+        }
+      });
+    }
+  }
 });
 
 describe("the example app end to end, through the dev server", () => {

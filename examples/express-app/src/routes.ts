@@ -51,8 +51,16 @@ export const sendEmail = defineDestination({
 export const onDelivered = defineCallback({
   path: "/api/on-delivered",
   destination: sendEmail,
+  // QStash calls it after every attempt, failed ones included; `ok` and `final` tell them apart.
   handler: ({ callback, sourcePayload }) => {
-    emit("callback", { status: callback.status, sourceMessageId: callback.sourceMessageId, to: sourcePayload.to, retried: callback.retried });
+    emit("callback", {
+      status: callback.status,
+      ok: callback.ok,
+      final: callback.final,
+      sourceMessageId: callback.sourceMessageId,
+      to: sourcePayload.to,
+      retried: callback.retried,
+    });
   },
 });
 

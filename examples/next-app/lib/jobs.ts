@@ -27,6 +27,11 @@ export const onWelcomeDelivered = defineCallback({
   path: "/api/on-welcome-delivered",
   destination: sendWelcomeEmail,
   handler: ({ callback, sourcePayload }) => {
+    // QStash reports every attempt, failed ones included: act on the one that succeeded.
+    if (!callback.ok) {
+      console.log(`welcome email to ${sourcePayload.to}: attempt ${callback.retried + 1} failed with ${callback.status}${callback.final ? " (no retry left)" : ""}`);
+      return;
+    }
     console.log(`welcome email to ${sourcePayload.to} answered ${callback.status}`);
   },
 });

@@ -77,6 +77,19 @@ describe("pagesRoute", () => {
     expect(finishedFirst).toBe(true);
   });
 
+  it("replays get 401 replayed by default; replayGuard: false works on pagesRoute()", async () => {
+    for (const [options, second] of [[undefined, 401], [{ replayGuard: false }, 200]] as const) {
+      const handler = pagesRoute(destination({ onReject: () => undefined }).definition, options);
+      const base = await serve((req, res) => void handler(req, res));
+      const url = `${base}/api/send`;
+      const headers = { "upstash-signature": await signDelivery({ key: keys.currentSigningKey, url, body }), "content-type": "application/json" };
+      expect((await fetch(url, { method: "POST", body, headers })).status).toBe(200);
+      const again = await fetch(url, { method: "POST", body, headers });
+      expect(again.status).toBe(second);
+      if (second === 401) expect(await again.json()).toMatchObject({ reason: "replayed" });
+    }
+  });
+
   it("passes publicBaseUrl through: the signature binds to the public origin", async () => {
     const handler = pagesRoute(destination().definition, { publicBaseUrl: "https://app.example.com" });
     const base = await serve((req, res) => void handler(req, res));

@@ -81,6 +81,22 @@ describe("route", () => {
     expect((await strict.POST(await delivery({ signUrl: publicUrl, headers: forwarded }))).status).toBe(401);
   });
 
+  it("replays get 401 replayed by default; replayGuard works on the definition and on route()", async () => {
+    const request = async (definitionOptions: HandlerOptions, routeOptions?: HandlerOptions) => {
+      const { POST } = route(destination(definitionOptions).definition, routeOptions);
+      const first = await delivery();
+      const again = new Request(first.url, { method: "POST", headers: first.headers, body });
+      return [(await POST(first)).status, (await POST(again)).status];
+    };
+    expect(await request({ onReject: () => undefined })).toEqual([200, 401]);
+    expect(await request({ replayGuard: false })).toEqual([200, 200]);
+    expect(await request({}, { replayGuard: false })).toEqual([200, 200]);
+    const seen = new Set<string>();
+    const store = { seen: (jti: string) => seen.size === seen.add(jti).size };
+    expect(await request({ onReject: () => undefined }, { replayGuard: store })).toEqual([200, 401]);
+    expect(seen.size).toBe(1);
+  });
+
   it("route options win over the definition's own", async () => {
     const { POST } = route(destination({ maxBodyBytes: 1024 }).definition, { maxBodyBytes: 8 });
     const response = await POST(await delivery());

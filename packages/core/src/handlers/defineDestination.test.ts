@@ -24,6 +24,23 @@ async function signed(body: string, headers: Record<string, string> = {}, method
 const schema = z.object({ to: z.string(), count: z.coerce.number() });
 
 describe("defineDestination", () => {
+  it("without a schema, delivers the parsed JSON typed unknown (and text for a non-JSON type)", async () => {
+    const seen: unknown[] = [];
+    const definition = defineDestination({
+      path: "/api/hook",
+      ...keys,
+      handler: ({ payload }) => {
+        expectTypeOf(payload).toEqualTypeOf<unknown>();
+        seen.push(payload);
+        return { ok: true };
+      },
+    });
+    expect((await definition.handle(await signed('{"any":[1,"shape"]}'))).status).toBe(200);
+    expect((await definition.handle(await signed("plain words", { "content-type": "text/plain" }))).status).toBe(200);
+    expect(seen).toEqual([{ any: [1, "shape"] }, "plain words"]);
+    expect((await definition.handle(await signed("{broken", { "content-type": "application/json" }))).status).toBe(489);
+  });
+
   it("types the handler context from the schema output and the result", () => {
     const definition = defineDestination({
       path: "/api/hook",

@@ -94,6 +94,46 @@ describe("client.send / sendToDestination", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("validates what the destination will parse: a Date the schema needs is refused, nothing is sent", async () => {
+    const remind = defineDestination({ path: "/api/remind", schema: z.object({ at: z.date() }), handler: () => undefined });
+    const error = await client()
+      .send(remind, { at: new Date() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect((error as PayloadValidationError).issues).toEqual([
+      { path: "at", message: expect.stringMatching(/^is a Date, which JSON sends as a string; the schema says: /) },
+    ]);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("names how JSON changed each failing field: undefined, NaN, Map; BigInt and cycles cannot be sent", async () => {
+    const strict = defineDestination({
+      path: "/api/strict",
+      schema: z.object({ name: z.string(), score: z.number(), tags: z.map(z.string(), z.number()) }),
+      handler: () => undefined,
+    });
+    const error = (await client()
+      .send(strict, { name: undefined as unknown as string, score: Number.NaN, tags: new Map([["a", 1]]) })
+      .catch((e: unknown) => e)) as PayloadValidationError;
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    const byPath = Object.fromEntries(error.issues.map((i) => [i.path, i.message]));
+    expect(byPath["name"]).toMatch(/^is undefined, which JSON leaves out/);
+    expect(byPath["score"]).toMatch(/^is NaN, which JSON sends as null/);
+    expect(byPath["tags"]).toMatch(/^is a Map, which JSON sends as \{\}/);
+    const loose = defineDestination({ path: "/api/loose", schema: z.unknown(), handler: () => undefined });
+    const cyclic: Record<string, unknown> = {};
+    cyclic["self"] = cyclic;
+    await expect(client().send(loose, { n: 1n })).rejects.toMatchObject({ issues: [{ path: "n", message: expect.stringContaining("BigInt") }] });
+    await expect(client().send(loose, cyclic)).rejects.toMatchObject({ issues: [{ path: "self", message: expect.stringContaining("circular") }] });
+    expect(seen).toHaveLength(0);
+  });
+
+  it("a value JSON changes but the schema still accepts is sent (an undefined optional field)", async () => {
+    const optional = defineDestination({ path: "/api/optional", schema: z.object({ to: z.string(), nick: z.string().optional() }), handler: () => undefined });
+    await client().send(optional, { to: "ada", nick: undefined });
+    expect(seen.map((s) => s.body)).toEqual(['{"to":"ada"}']);
+  });
+
   it("sends through a type-only destinationRef and a plain path", async () => {
     const ref = destinationRef<SendEmail>("/api/send-email", { callback: "/api/on-delivered" });
     await client().send(ref, { to: "ada@example.com", subject: "Hi" });

@@ -208,6 +208,16 @@ describe("Receiver construction", () => {
     expect(() => new Receiver({ currentSigningKey: CURRENT })).toThrow(MissingSigningKeysError);
   });
 
+  it("names the missing half of a pair instead of asking for both", () => {
+    vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", CURRENT);
+    vi.stubEnv("QSTASH_NEXT_SIGNING_KEY", "");
+    expect(() => new Receiver()).toThrow(/^QSTASH_NEXT_SIGNING_KEY is missing: /);
+    expect(() => new Receiver({ currentSigningKey: CURRENT })).toThrow(expect.objectContaining({ missing: "nextSigningKey" }));
+    expect(() => new Receiver({ nextSigningKey: NEXT })).toThrow(/^currentSigningKey is missing: .*both keys are needed/);
+    vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", "");
+    expect(() => new Receiver()).toThrow(/^no QStash signing keys: set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY/);
+  });
+
   it("rejects wrong option types early", () => {
     expect(() => new Receiver({ currentSigningKey: 1 as unknown as string, nextSigningKey: NEXT })).toThrow(InvalidOptionError);
     expect(() => new Receiver({ ...keys, implementation: "wasm" as "node" })).toThrow(InvalidOptionError);

@@ -70,7 +70,7 @@ describe("npm run demo (exit-when-done mode)", () => {
       "Job 3 of 3: receipt: every attempt fails, so it ends in the dead-letter queue",
       "Two requests no handler ever sees",
     ]);
-    const [welcome, reminder, receipt] = titles.slice(1, 4).map((title) => parts.get(title)!.join("\n"));
+    const [welcome, reminder, receipt] = titles.slice(1, 4).map((title) => parts.get(title)!.join("\n")) as [string, string, string];
 
     // Each block holds its own job only: one publish, and only its own recipient.
     for (const [block, to] of [[welcome, "ada@"], [reminder, "alan@"], [receipt, "grace@"]] as const) {

@@ -147,7 +147,7 @@ describe("stashkit dev", () => {
         const lines = proc.output().stdout.split("\n");
         const retry = lines.find((line) => line.includes(" RETRY "))!;
         expect(retry).toMatch(
-          new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} RETRY     msg_\\S+ POST ${target}/flaky attempt 1/2 failed: 500 internal error; next attempt 2/2 at \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\(in 300 ms\\)$`),
+          new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} RETRY     msg_\\S+ POST ${target}/flaky attempt 1/2 failed: 500 internal error; next attempt 2/2 at \\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\(in \\d+ ms\\)$`),
         );
         const failed = lines.find((line) => line.includes(" FAILED "))!;
         expect(failed).toContain(`${target}/invalid attempt 1/2 failed: 489 invalid payload (to: Invalid email address); not retryable: moved to the DLQ`);

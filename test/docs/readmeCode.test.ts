@@ -7,12 +7,14 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { folderFor, readmeBlocks, readmePaths, writeReadmeBlocks } from "./readmeBlocks.js";
 import type { WrittenBlock } from "./readmeBlocks.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const out = join(root, "test/docs/.generated");
+// Outside every folder the suite and the typecheck glob, so the generated recipe is only ever run
+// through this file; removed after the run.
+const out = join(root, ".readme-code");
 
 rmSync(out, { recursive: true, force: true });
 const written: WrittenBlock[] = readmePaths(root).flatMap((readme) => writeReadmeBlocks(join(out, folderFor(readme)), readmeBlocks(root, readme)));
@@ -37,6 +39,8 @@ function toReadmeLocation(line: string): string {
   const codeLine = Number(match[2]) - block.preludeLines - 1;
   return codeLine < 0 ? `${block.readme}:${block.line} (prelude): ${match[4]}` : `${block.readme}:${block.line + codeLine}: ${match[4]}`;
 }
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("README code blocks", () => {
   it("finds the blocks, including the testing recipes", () => {

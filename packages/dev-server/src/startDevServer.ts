@@ -13,6 +13,7 @@ import { DeadLetterQueue } from "./state/dlq.js";
 import type { LogObject } from "./state/events.js";
 import { EventLog } from "./state/events.js";
 import { createApiHandler } from "./api/httpApi.js";
+import { dashboardRoutes } from "./dashboard/dashboardRoutes.js";
 import { HttpSender } from "./engine/httpSender.js";
 import type { PublishResult } from "./engine/publisher.js";
 import { Publisher } from "./engine/publisher.js";
@@ -206,7 +207,7 @@ function buildContext(options: DevServerOptions, logger: DevServerLogger | undef
   return { engine, publisher, schedules, urlGroups, dlq, events, keys, now };
 }
 
-function buildRouter(ctx: ServerContext): Router {
+function buildRouter(ctx: ServerContext, token: string): Router {
   const router = new Router();
   keyRoutes(router, ctx);
   publishRoutes(router, ctx);
@@ -217,6 +218,7 @@ function buildRouter(ctx: ServerContext): Router {
   urlGroupRoutes(router, ctx);
   eventRoutes(router, ctx);
   flowControlRoutes(router, ctx);
+  dashboardRoutes(router, ctx, { token: () => token });
   return router;
 }
 
@@ -246,7 +248,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const server = http.createServer(
     { keepAliveTimeout: 5000 },
     createApiHandler({
-      router: buildRouter(ctx),
+      router: buildRouter(ctx, token),
       token: () => token,
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
       onError: (error) => logger?.error("request failed", error),

@@ -60,8 +60,11 @@ async function route(req: IncomingMessage, options: ApiHandlerOptions): Promise<
   const path = q === -1 ? raw : raw.slice(0, q);
   const rawQuery = q === -1 ? "" : raw.slice(q + 1);
   const query = new URLSearchParams(rawQuery);
-  if (!isAuthorized(req.headers.authorization, query, options.token())) throw new ApiError(401, "unauthorized");
   const match = options.router.match(req.method ?? "GET", path);
+  const isPublic = typeof match === "object" && match.public;
+  if (!isPublic && !isAuthorized(req.headers.authorization, query, options.token())) {
+    throw new ApiError(401, "unauthorized");
+  }
   if (match === "method") throw new ApiError(405, "method not allowed");
   if (match === undefined) throw new ApiError(404, "not found");
   const ctx: RequestContext = {
@@ -91,7 +94,15 @@ async function route(req: IncomingMessage, options: ApiHandlerOptions): Promise<
 export function createApiHandler(options: ApiHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     route(req, options).then(
-      (response) => send(res, response.status ?? 200, response.body),
+      (response) => {
+        if (response.write === undefined) return send(res, response.status ?? 200, response.body);
+        try {
+          response.write(res);
+        } catch (error) {
+          options.onError(error);
+          send(res, 500, { error: "internal server error" });
+        }
+      },
       (error: unknown) => {
         if (error instanceof ApiError) return send(res, error.status, { error: error.message });
         options.onError(error);

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { HeaderMap } from "../protocol/publishHeaders.js";
 
 /** A parsed API request handed to a route. */
@@ -19,6 +20,14 @@ export interface RequestContext {
 export interface RouteResponse {
   status?: number;
   body?: unknown;
+  /** Writes the response itself instead (static files, event streams); `status` and `body` are then ignored. */
+  write?: (res: ServerResponse) => void;
+}
+
+/** Options of {@link Router.add}. */
+export interface RouteOptions {
+  /** Served without the token: only the dashboard's page and its static files, which hold no state. */
+  public?: boolean;
 }
 
 /** A route implementation. */
@@ -29,6 +38,7 @@ interface Route {
   segments: string[];
   wildcard: boolean;
   handler: RouteHandler;
+  public: boolean;
 }
 
 /** A matched route with its params. */
@@ -36,6 +46,8 @@ export interface RouteMatch {
   handler: RouteHandler;
   params: Record<string, string>;
   rest: string;
+  /** Whether the route is served without the token. */
+  public: boolean;
 }
 
 function decode(segment: string): string {
@@ -61,11 +73,12 @@ export class Router {
   readonly #routes: Route[] = [];
 
   /** Registers a route; `methods` may list several, separated by `|`. */
-  add(methods: string, pattern: string, handler: RouteHandler): void {
+  add(methods: string, pattern: string, handler: RouteHandler, options: RouteOptions = {}): void {
     const parts = pattern.split("/").filter((s) => s !== "");
     const wildcard = parts[parts.length - 1] === "*";
     const segments = wildcard ? parts.slice(0, -1) : parts;
-    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler });
+    const open = options.public === true;
+    for (const method of methods.split("|")) this.#routes.push({ method, segments, wildcard, handler, public: open });
   }
 
   /**
@@ -83,7 +96,7 @@ export class Router {
         methodMismatch = true;
         continue;
       }
-      return { handler: route.handler, ...found };
+      return { handler: route.handler, public: route.public, ...found };
     }
     return methodMismatch ? "method" : undefined;
   }

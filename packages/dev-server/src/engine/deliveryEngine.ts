@@ -257,8 +257,11 @@ export class DeliveryEngine {
     message.state = "ACTIVE";
     this.#deps.events.record(message, "ACTIVE");
     let outcome: AttemptOutcome;
+    let signature: string | undefined;
+    const started = performance.now();
     try {
       const headers = await deliveryHeaders(message, this.#deps.keys.current);
+      signature = headers["Upstash-Signature"];
       outcome = await this.#deps.sender.send({
         url: message.url,
         method: message.spec.method,
@@ -269,6 +272,8 @@ export class DeliveryEngine {
     } catch (error) {
       outcome = errorOutcome(error instanceof Error ? error.message : "delivery failed");
     }
+    outcome.durationMs = performance.now() - started;
+    outcome.signature = signature;
     this.#inFlight -= 1;
     try {
       if (message.spec.flowControl !== undefined) this.flow.release(message);

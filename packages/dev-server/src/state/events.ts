@@ -6,7 +6,7 @@ import { redactedBody, redactHeaders } from "../protocol/redaction.js";
 import type { AttemptOutcome } from "./responseRecord.js";
 
 /** One state change of one message. */
-interface LogEntry {
+export interface LogEntry {
   seq: number;
   time: number;
   state: MessageState;
@@ -76,6 +76,7 @@ function toLogObject(entry: LogEntry): LogObject {
 export class EventLog extends EventEmitter {
   #entries: LogEntry[] = [];
   #seq = 0;
+  readonly #watchers = new Set<(entry: LogEntry) => void>();
   readonly #max: number;
   readonly #now: () => number;
 
@@ -96,6 +97,32 @@ export class EventLog extends EventEmitter {
     this.#entries.push(entry);
     if (this.#entries.length > this.#max * 1.25) this.#entries = this.#entries.slice(-this.#max);
     if (this.listenerCount("event") > 0) this.emit("event", toLogObject(entry));
+    if (this.#watchers.size > 0) for (const watcher of this.#watchers) watcher(entry);
+  }
+
+  /** Watchers added with {@link watch} and not yet removed. */
+  get watcherCount(): number {
+    return this.#watchers.size;
+  }
+
+  /** Sequence number of the newest entry (0 before the first). */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** The entries kept, oldest first. Callers must not modify them. */
+  entries(): readonly LogEntry[] {
+    return this.#entries;
+  }
+
+  /**
+   * Calls `watcher` with each new entry as recorded, without building its JSON
+   * object (live views derive only the few fields they show).
+   * @returns A function that stops watching.
+   */
+  watch(watcher: (entry: LogEntry) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /**

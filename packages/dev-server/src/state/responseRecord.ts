@@ -9,6 +9,10 @@ export interface AttemptOutcome {
   body: Buffer;
   /** Network/timeout error text when there was no response. */
   error?: string;
+  /** Time from the start of the attempt (signing included) to its outcome, ms. */
+  durationMs?: number;
+  /** The `Upstash-Signature` the attempt was sent with. */
+  signature?: string;
   /** Case-insensitive lookup of a response header. */
   get(name: string): string | undefined;
 }

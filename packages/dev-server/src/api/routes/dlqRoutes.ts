@@ -6,8 +6,8 @@ import type { HeaderMap } from "../../protocol/publishHeaders.js";
 import type { RequestContext, Router } from "../router.js";
 import type { ServerContext } from "../../serverContext.js";
 
-/** Configuration headers of a retry request that override the original's. */
-function overrideHeaders(headers: HeaderMap): HeaderMap {
+/** Configuration headers of a request (`Upstash-*` but telemetry, `Content-Type`): what a DLQ retry may override. */
+export function overrideHeaders(headers: HeaderMap): HeaderMap {
   const out: HeaderMap = {};
   for (const [name, value] of Object.entries(headers)) {
     if ((name.startsWith("upstash-") && !name.startsWith("upstash-telemetry-")) || name === "content-type") {

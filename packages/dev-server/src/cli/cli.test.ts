@@ -58,6 +58,29 @@ describe("stashkit dev", () => {
       expect(await proc.exited).toBe(0);
     }));
 
+  it("--allowed-host and --allowed-origin let a named host and a front end in, and nothing else", () =>
+    withCli(["dev", "--port", "0", "--allowed-host", "qstash", "--allowed-origin", "http://localhost:5173"], async (proc) => {
+      await until(() => /QSTASH_NEXT_SIGNING_KEY/.test(proc.output().stdout));
+      const url = /QStash dev server running at (http:\/\/127\.0\.0\.1:(\d+))/.exec(proc.output().stdout)!;
+      const keys = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request(
+            { host: "127.0.0.1", port: Number(url[2]), path: "/v2/keys", setHost: false, headers: { authorization: `Bearer ${DEFAULT_TOKEN}`, ...headers } },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        });
+      const port = url[2];
+      expect(await keys({ host: `qstash:${port}` })).toBe(200);
+      expect(await keys({ host: `elsewhere.example:${port}` })).toBe(403);
+      expect(await keys({ host: `127.0.0.1:${port}`, origin: "http://localhost:5173" })).toBe(200);
+      expect(await keys({ host: `127.0.0.1:${port}`, origin: "https://evil.example" })).toBe(403);
+    }));
+
   it("exits with status 2 and usage on an unknown command", () =>
     withCli(["serve"], async (proc) => {
       expect(await proc.exited).toBe(2);

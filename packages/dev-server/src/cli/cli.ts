@@ -5,12 +5,15 @@ import { describeEvent } from "./attemptReport.js";
 import { startFailureMessage } from "./startFailure.js";
 import { startupBanner } from "./startupBanner.js";
 
-const USAGE = `Usage: stashkit dev [--port 8080] [--host 127.0.0.1] [--quiet]
+const USAGE = `Usage: stashkit dev [--port 8080] [--host 127.0.0.1] [--allowed-host NAME] [--allowed-origin URL] [--quiet]
 
 Starts a local QStash-compatible server (in memory; state is lost on exit).
-  --port, -p   port to listen on (0 = any free port; default $QSTASH_DEV_PORT or 8080)
-  --host       interface to listen on (default 127.0.0.1)
-  --quiet, -q  do not print a line per delivery attempt`;
+  --port, -p        port to listen on (0 = any free port; default $QSTASH_DEV_PORT or 8080)
+  --host            interface to listen on (default 127.0.0.1)
+  --allowed-host    a Host name that may reach the server besides loopback and the listen
+                    address, e.g. a container's service name (repeatable)
+  --allowed-origin  a browser origin that may call the API, e.g. http://localhost:5173 (repeatable)
+  --quiet, -q       do not print a line per delivery attempt`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string", short: "p" },
         host: { type: "string" },
+        "allowed-host": { type: "string", multiple: true },
+        "allowed-origin": { type: "string", multiple: true },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -59,6 +64,8 @@ async function main(): Promise<void> {
     server = await startDevServer({
       port,
       host: values.host,
+      allowedHosts: values["allowed-host"] ?? [],
+      allowedOrigins: values["allowed-origin"] ?? [],
       logger: { info: () => {}, error: (message, error) => console.error(message, error) },
     });
   } catch (error) {

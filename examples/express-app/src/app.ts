@@ -14,6 +14,11 @@ export interface CreateAppOptions {
   publicBaseUrl?: string;
   /** Receives every handler event (the demo prints them). */
   onEvent?: (event: AppEvent) => void;
+  /**
+   * Receives the error behind every 500.
+   * @default one `console.warn` line with the error's message
+   */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -38,7 +43,7 @@ export function createApp(options: CreateAppOptions = {}): { app: Express; event
       nextSigningKey: signingKey(options.nextSigningKey, "QSTASH_NEXT_SIGNING_KEY", DEV_SERVER_CREDENTIALS.nextSigningKey),
       ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
       // The demo fails on purpose; one line per 500 instead of a stack trace.
-      onError: (error) => console.warn("[handler error → 500]", error instanceof Error ? error.message : error),
+      onError: options.onError ?? ((error) => console.warn("[handler error → 500]", error instanceof Error ? error.message : error)),
     }),
   );
   // Ordinary routes can parse JSON: stashkit above already read its own raw bodies.

@@ -5,6 +5,7 @@ import { BodyTooLargeError, PayloadValidationError } from "./handlerErrors.js";
 import { DEFAULT_MAX_BODY_BYTES, readBody } from "./readBody.js";
 import type { BodySource } from "./readBody.js";
 import { resolveRequestUrl, verifyTokenOnly, verifyWith } from "./verifierConfig.js";
+import { rememberDefinitionOptions } from "./definitionOptions.js";
 import type { HandlerOptions } from "./verifierConfig.js";
 import { reasonOf, reportRejection } from "./rejection.js";
 import { parseDelivery } from "../parse/parseDelivery.js";
@@ -409,6 +410,7 @@ export function createDeliveryHandlers(options: HandlerOptions, step: DeliverySt
     const result = await handleRaw(fromRequest(request), overrides);
     return new Response(result.body === "" ? null : result.body, { status: result.status, headers: result.headers });
   };
+  rememberDefinitionOptions(handle, options);
   return { handleRaw, handle };
 }
 

@@ -1,6 +1,7 @@
 import { encodeBase64Url, utf8 } from "../lib/base64url.js";
 import { InvalidOptionError } from "../errors.js";
 import { loadNodeRuntime } from "../lib/nodeCrypto.js";
+import { randomBase62 } from "../lib/randomId.js";
 
 /** Claims of an `Upstash-Signature` token as QStash emits them. */
 export interface DeliveryClaimsInput {
@@ -71,7 +72,6 @@ const HMAC_BY_ALG: Record<string, "sha256" | "sha384" | "sha512"> = {
   HS384: "sha384",
   HS512: "sha512",
 };
-const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /**
  * Produces an `Upstash-Signature` value exactly like the hosted QStash: a compact HS256 JWT
@@ -136,10 +136,7 @@ function toBytes(body: string | Uint8Array | ArrayBuffer): Uint8Array {
 }
 
 function randomJti(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(22));
-  let id = "jwt_";
-  for (const b of bytes) id += BASE62[b % 62];
-  return id;
+  return `jwt_${randomBase62(22)}`;
 }
 
 async function bodyHash(bytes: Uint8Array, pad: boolean): Promise<string> {

@@ -1,33 +1,32 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import type { LogObject } from "../state/events.js";
 import { startDevServer } from "../startDevServer.js";
+import { describeEvent } from "./attemptReport.js";
+import { startFailureMessage } from "./startFailure.js";
+import { startupBanner } from "./startupBanner.js";
 
-const USAGE = `Usage: stashkit dev [--port 8080] [--host 127.0.0.1] [--quiet]
+const USAGE = `Usage: stashkit dev [--port 8080] [--host 127.0.0.1] [--allowed-host NAME] [--allowed-origin URL] [--quiet]
 
 Starts a local QStash-compatible server (in memory; state is lost on exit).
-  --port, -p   port to listen on (0 = any free port; default $QSTASH_DEV_PORT or 8080)
-  --host       interface to listen on (default 127.0.0.1)
-  --quiet, -q  do not print a line per delivery event`;
+  --port, -p        port to listen on (0 = any free port; default $QSTASH_DEV_PORT or 8080)
+  --host            interface to listen on (default 127.0.0.1)
+  --allowed-host    a Host name that may reach the server besides loopback and the listen
+                    address, e.g. a container's service name (repeatable)
+  --allowed-origin  a browser origin that may call the API, e.g. http://localhost:5173 (repeatable)
+  --quiet, -q       do not print a line per delivery attempt`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parsePort(text: string | undefined): number {
-  const value = text ?? process.env["QSTASH_DEV_PORT"] ?? "8080";
+function parsePort(text: string | undefined): { port: number; source: string } {
+  const fromEnv = process.env["QSTASH_DEV_PORT"];
+  const source = text !== undefined ? "--port" : fromEnv !== undefined ? "QSTASH_DEV_PORT" : "the default";
+  const value = text ?? fromEnv ?? "8080";
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) fail(`invalid port: ${value}`);
-  return port;
-}
-
-function describe(event: LogObject): string | undefined {
-  const state = String(event["state"]);
-  if (state === "CREATED" || state === "ACTIVE") return undefined;
-  const status = event["responseStatus"] === undefined ? "" : ` status=${String(event["responseStatus"])}`;
-  const error = event["error"] === undefined ? "" : ` error=${String(event["error"])}`;
-  return `${new Date().toISOString()} ${state.padEnd(9)} ${String(event["messageId"])} ${String(event["url"])}${status}${error}`;
+  return { port, source };
 }
 
 /** The official CLI takes Go-style `-port 8080`; accept that spelling too. */
@@ -44,6 +43,8 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string", short: "p" },
         host: { type: "string" },
+        "allowed-host": { type: "string", multiple: true },
+        "allowed-origin": { type: "string", multiple: true },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -57,11 +58,20 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals[0] !== "dev" || positionals.length > 1) fail("unknown command");
-  const server = await startDevServer({
-    port: parsePort(values.port),
-    host: values.host,
-    logger: { info: () => {}, error: (message, error) => console.error(message, error) },
-  });
+  const { port, source } = parsePort(values.port);
+  let server;
+  try {
+    server = await startDevServer({
+      port,
+      host: values.host,
+      allowedHosts: values["allowed-host"] ?? [],
+      allowedOrigins: values["allowed-origin"] ?? [],
+      logger: { info: () => {}, error: (message, error) => console.error(message, error) },
+    });
+  } catch (error) {
+    process.stderr.write(startFailureMessage(error, port, source));
+    process.exit(1);
+  }
   // Installed before the "running" line: a supervisor may signal as soon as it reads it.
   const stop = (): void => {
     server.close().then(
@@ -71,28 +81,16 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  process.stdout.write(
-    [
-      `QStash dev server running at ${server.url}`,
-      "",
-      "Use these environment variables:",
-      `QSTASH_URL="${server.url}"`,
-      `QSTASH_TOKEN="${server.token}"`,
-      `QSTASH_CURRENT_SIGNING_KEY="${server.currentSigningKey}"`,
-      `QSTASH_NEXT_SIGNING_KEY="${server.nextSigningKey}"`,
-      "",
-    ].join("\n") + "\n",
-  );
+  process.stdout.write(startupBanner(server, process.env["STASHKIT_APP_URL"]));
   if (!values.quiet) {
     server.on("event", (event) => {
-      const line = describe(event);
+      const line = describeEvent(event);
       if (line !== undefined) process.stdout.write(`${line}\n`);
     });
   }
 }
 
 main().catch((error: unknown) => {
-  const code = (error as NodeJS.ErrnoException).code;
-  process.stderr.write(code === "EADDRINUSE" ? "port is already in use\n" : `failed to start: ${String(error)}\n`);
+  process.stderr.write(`stashkit dev failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 // The producer side: a typed `client.send`. QSTASH_TOKEN and QSTASH_URL select the account
-// or the local dev server (`npx stashkit dev`); STASHKIT_APP_URL is this app's public origin,
+// or the local dev server (`npx stashkit dev` in this repository); STASHKIT_APP_URL is this app's public origin,
 // against which the destination's path and its callbacks are resolved.
 import { Client, PayloadValidationError } from "@stashkit/core";
 import { sendWelcomeEmail } from "@/lib/jobs";

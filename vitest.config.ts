@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [
       { find: /^@stashkit\/core\/testing$/, replacement: src("./packages/core/src/testing/index.ts") },
       { find: /^@stashkit\/core\/node$/, replacement: src("./packages/core/src/node/index.ts") },
+      { find: /^@stashkit\/core\/schemas$/, replacement: src("./packages/core/src/schemas/index.ts") },
       { find: /^@stashkit\/core$/, replacement: src("./packages/core/src/index.ts") },
       { find: /^@stashkit\/next$/, replacement: src("./packages/next/src/index.ts") },
       { find: /^@stashkit\/express$/, replacement: src("./packages/express/src/index.ts") },

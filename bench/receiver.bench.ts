@@ -1,4 +1,4 @@
-// Receiver verification throughput: stashkit's node:crypto path and jose path versus the
+// Receiver verification throughput: stashkit's node:crypto path and Web Crypto path versus the
 // official @upstash/qstash Receiver, same process, alternating rounds so that machine load
 // affects every contender alike. Also a bare node:crypto floor (HMAC + SHA-256 + compare, no
 // parsing) to show how close the fast path gets to the primitives.
@@ -19,7 +19,7 @@ type Contender = { name: string; run: () => Promise<unknown> | unknown };
 async function contenders(body: string): Promise<Contender[]> {
   const signature = await signDelivery({ key: keys.currentSigningKey, url, body, ttlSeconds: 3600 });
   const node = new Receiver({ ...keys, implementation: "node" });
-  const jose = new Receiver({ ...keys, implementation: "jose" });
+  const webcrypto = new Receiver({ ...keys, implementation: "webcrypto" });
   const official = new OfficialReceiver(keys);
   const request = { signature, body, url };
   const floorKey = Buffer.from(keys.currentSigningKey);
@@ -32,14 +32,14 @@ async function contenders(body: string): Promise<Contender[]> {
     if (!timingSafeEqual(mac, expected)) throw new Error("floor: bad mac");
     if (createHash("sha256").update(body).digest("base64url") !== bodyClaim) throw new Error("floor: bad body");
   };
-  for (const r of [node, jose, official]) await r.verify(request); // all must accept before timing
+  for (const r of [node, webcrypto, official]) await r.verify(request); // all must accept before timing
   const guarded = guardedContender(body);
   await guarded.run();
   return [
     { name: "official @upstash/qstash", run: () => official.verify(request) },
     { name: "stashkit node path", run: () => node.verify(request) },
     guarded,
-    { name: "stashkit jose path", run: () => jose.verify(request) },
+    { name: "stashkit webcrypto path", run: () => webcrypto.verify(request) },
     { name: "node:crypto floor", run: floor },
   ];
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 export const nextAppDir = fileURLToPath(new URL("../examples/next-app/", import.meta.url));
 const nextBin = createRequire(`${nextAppDir}package.json`).resolve("next/dist/bin/next");
-const packageEntries = ["core/dist/index.d.ts", "core/dist/node.js", "next/dist/index.d.ts", "next/dist/index.js"].map(
+const packageEntries = ["core/dist/index.d.ts", "core/dist/node/index.js", "next/dist/index.d.ts", "next/dist/index.js"].map(
   (file) => `${root}packages/${file}`,
 );
 

@@ -9,8 +9,9 @@ export { parseDuration, formatDuration } from "./publish/duration.js";
 export type { Duration } from "./publish/duration.js";
 export { parseRetryDelay, RetryDelaySyntaxError, RETRY_DELAY_MAX_MS } from "./publish/retryDelay.js";
 export type { RetryDelayExpression, RetryDelayNode, RetryDelayFunction } from "./publish/retryDelay.js";
-export { buildPublishRequest, buildPublishHeaders, publishOptionsSchema } from "./publish/buildPublishRequest.js";
+export { buildPublishRequest, buildPublishHeaders } from "./publish/buildPublishRequest.js";
 export type { PublishOptions } from "./publish/buildPublishRequest.js";
+export type { CallbackOptions, DeliveryMethod, HeaderMap } from "./publish/publishOptions.js";
 
 // --- client ---
 export { Client } from "./client/client.js";
@@ -59,7 +60,7 @@ export type { RequestUrlField } from "./verify/requestUrl.js";
 export type { PublicUrlOptions, HeaderLookup } from "./verify/publicUrl.js";
 export { parseDelivery, DeliveryParseError } from "./parse/parseDelivery.js";
 export type { Delivery, DeliveryHeadersInput } from "./parse/parseDelivery.js";
-export { parseCallback, CallbackParseError, callbackPayloadSchema } from "./parse/parseCallback.js";
+export { parseCallback, CallbackParseError } from "./parse/parseCallback.js";
 export type { CallbackPayload } from "./parse/parseCallback.js";
 
 // --- typed handlers ---

@@ -4,12 +4,12 @@
 // would be skipped and `npx stashkit` would fall through to the registry.
 import { existsSync } from "node:fs";
 
-const cli = new URL("../dist/cli.js", import.meta.url);
+const cli = new URL("../dist/cli/cli.js", import.meta.url);
 
 if (!existsSync(cli)) {
   process.stderr.write(
     [
-      "stashkit: the dev server is not built yet (missing @stashkit/dev-server/dist/cli.js).",
+      "stashkit: the dev server is not built yet (missing @stashkit/dev-server/dist/cli/cli.js).",
       "In the stashkit repository, run `npm run build` (a first `npm install` builds it too).",
       "Outside it, reinstall the package: `npm install -D @stashkit/dev-server`.",
       "",

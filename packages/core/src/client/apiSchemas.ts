@@ -1,217 +1,273 @@
-import { z } from "zod";
+import { at, fail, Problem } from "../lib/problem.js";
 import { QStashResponseError } from "./clientErrors.js";
 
-// Response schemas of the QStash management API (wire spec section 6). They are
-// lenient where the wire spec marks a detail unconfirmed: numbers may arrive as
-// numeric strings, `null` counts as absent (Go servers emit it for empty slices),
-// `callerIP` and `callerIp` both land in `callerIp`, header values may be single
-// strings, zero/false fields may be omitted. Required fields are few and strict.
+// Response shapes of the QStash management API (wire spec section 6), checked with a few
+// plain combinators: a schema library would weigh more than the whole client. They are
+// lenient where the wire spec marks a detail unconfirmed: numbers may arrive as numeric
+// strings, `null` counts as absent (Go servers emit it for empty slices), `callerIP` and
+// `callerIp` both land in `callerIp`, header values may be single strings, zero/false fields
+// may be omitted. Required fields are few and strict. Unknown fields are dropped.
 
-const numeric = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .transform(Number),
-]);
-const headerMap = z.record(
-  z.string(),
-  z.union([z.array(z.string()), z.string().transform((value) => [value])]),
-);
-/** Cursors may exceed 2^53: keep them strings; an empty cursor means "last page". */
-const cursor = z
-  .union([z.string(), z.number().transform(String)])
-  .optional()
-  .transform((value) => (value === "" ? undefined : value));
+/** Checks one value and returns its typed form; throws `Problem` with the path. */
+export type Shape<T> = (value: unknown) => T;
 
-function normalizeObject(value: unknown): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (field !== null) out[key] = field;
-  if (out.callerIp === undefined && out.callerIP !== undefined) out.callerIp = out.callerIP;
+/** A shape that also accepts an absent (or `null`) value; marks an optional key. */
+interface OptionalShape<T> extends Shape<T | undefined> {
+  readonly optional: true;
+}
+
+const mismatch = (): never => fail("has an unexpected value");
+
+const string: Shape<string> = (value) => (typeof value === "string" ? value : mismatch());
+const boolean: Shape<boolean> = (value) => (typeof value === "boolean" ? value : mismatch());
+const numeric: Shape<number> = (value) =>
+  typeof value === "number" ? value : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : mismatch();
+
+function array<T>(item: Shape<T>): Shape<T[]> {
+  return (value) => (Array.isArray(value) ? value.map((entry, index) => at(index, () => item(entry))) : mismatch());
+}
+
+function optional<T>(shape: Shape<T>, fallback?: T): OptionalShape<T> {
+  const check = (value: unknown) => (value === undefined || value === null ? fallback : shape(value));
+  return Object.assign(check, { optional: true as const });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const headerMap: Shape<Record<string, string[]>> = (value) => {
+  if (!isRecord(value)) return mismatch();
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(value)) {
+    out[name] = at(name, () => (typeof values === "string" ? [values] : array(string)(values)));
+  }
   return out;
-}
-
-/** An object schema that first drops `null` fields and aliases `callerIP`. */
-function lenientObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.preprocess(normalizeObject, z.object(shape));
-}
-
-const publishResultShape = {
-  messageId: z.string(),
-  url: z.string().optional(),
-  deduplicated: z.boolean().optional(),
 };
-const publishResultSchema = lenientObject(publishResultShape);
+
+/** Cursors may exceed 2^53: keep them strings; an empty cursor means "last page". */
+const cursor = optional<string | undefined>((value) => {
+  const text = typeof value === "number" ? String(value) : string(value);
+  return text === "" ? undefined : text;
+});
+
+type Fields = Record<string, Shape<unknown>>;
+type OptionalKeys<F extends Fields> = { [K in keyof F]: F[K] extends OptionalShape<unknown> ? K : never }[keyof F];
+type Output<S> = S extends Shape<infer T> ? T : never;
+/** The object type a field table describes: optional shapes give optional keys. */
+export type ObjectOf<F extends Fields> = {
+  [K in keyof F as K extends OptionalKeys<F> ? never : K]: Output<F[K]>;
+} & {
+  [K in keyof F as K extends OptionalKeys<F> ? K : never]?: Exclude<Output<F[K]>, undefined>;
+};
+
+/** An object that drops `null` fields, aliases `callerIP`, and keeps only the listed fields. */
+function object<F extends Fields>(fields: F): Shape<ObjectOf<F>> {
+  return (value) => {
+    if (!isRecord(value)) return mismatch();
+    const out: Record<string, unknown> = {};
+    for (const key in fields) {
+      const raw = key === "callerIp" ? (value.callerIp ?? value.callerIP) : value[key];
+      const parsed = at(key, () => fields[key]!(raw === null ? undefined : raw));
+      if (parsed !== undefined) out[key] = parsed;
+    }
+    return out as ObjectOf<F>;
+  };
+}
+
+const text = optional(string);
+const number = optional(numeric);
+const strings = optional(array(string));
+const headers = optional(headerMap);
+
+const publishResultFields = { messageId: string, url: text, deduplicated: optional(boolean) };
+const publishResultSchema = object(publishResultFields);
 /** The answer to one publish/enqueue to a URL destination. */
-export type PublishResult = z.output<typeof publishResultSchema>;
+export type PublishResult = ObjectOf<typeof publishResultFields>;
 
 /** A failing batch entry (the others still proceed). */
 export type BatchEntryError = {
   /** The server's reason for refusing the entry. */
   error: string;
 };
-const batchEntryErrorSchema = z.object({ error: z.string() });
 
-const messageShape = {
-  messageId: z.string(),
-  url: z.string().optional(),
-  topicName: z.string().optional(),
-  endpointName: z.string().optional(),
-  api: z.string().optional(),
-  method: z.string().optional(),
-  header: headerMap.optional(),
-  body: z.string().optional(),
-  bodyBase64: z.string().optional(),
-  maxRetries: numeric.optional(),
-  retryDelayExpression: z.string().optional(),
-  notBefore: numeric.optional(),
-  createdAt: numeric.optional(),
-  callback: z.string().optional(),
-  failureCallback: z.string().optional(),
-  queueName: z.string().optional(),
-  scheduleId: z.string().optional(),
-  callerIp: z.string().optional(),
-  label: z.string().optional(),
-  labels: z.array(z.string()).optional(),
-  flowControlKey: z.string().optional(),
-  parallelism: numeric.optional(),
-  rate: numeric.optional(),
-  period: numeric.optional(),
+const messageFields = {
+  messageId: string,
+  url: text,
+  topicName: text,
+  endpointName: text,
+  api: text,
+  method: text,
+  header: headers,
+  body: text,
+  bodyBase64: text,
+  maxRetries: number,
+  retryDelayExpression: text,
+  notBefore: number,
+  createdAt: number,
+  callback: text,
+  failureCallback: text,
+  queueName: text,
+  scheduleId: text,
+  callerIp: text,
+  label: text,
+  labels: strings,
+  flowControlKey: text,
+  parallelism: number,
+  rate: number,
+  period: number,
 };
-export const messageSchema = lenientObject(messageShape);
+export const messageSchema = object(messageFields);
 /** A pending message (`GET /v2/messages/{id}`); times in Unix ms, `period` in seconds. */
-export type Message = z.output<typeof messageSchema>;
+export type Message = ObjectOf<typeof messageFields>;
 
-export const dlqMessageSchema = lenientObject({
-  ...messageShape,
-  dlqId: z.string(),
-  responseStatus: numeric.optional(),
-  responseHeader: headerMap.optional(),
-  responseBody: z.string().optional(),
-  responseBodyBase64: z.string().optional(),
-});
+const dlqMessageFields = {
+  ...messageFields,
+  dlqId: string,
+  responseStatus: number,
+  responseHeader: headers,
+  responseBody: text,
+  responseBodyBase64: text,
+};
+export const dlqMessageSchema = object(dlqMessageFields);
 /** A dead-letter-queue entry: the failed message plus the last response it got. */
-export type DlqMessage = z.output<typeof dlqMessageSchema>;
+export type DlqMessage = ObjectOf<typeof dlqMessageFields>;
 
-export const dlqListSchema = lenientObject({ messages: z.array(dlqMessageSchema).default([]), cursor });
+const dlqListFields = { messages: optional(array(dlqMessageSchema), []), cursor };
+export const dlqListSchema: Shape<DlqList> = object(dlqListFields) as Shape<DlqList>;
 /** One page of DLQ entries; no `cursor` means this is the last page. */
-export type DlqList = z.output<typeof dlqListSchema>;
+export type DlqList = { messages: DlqMessage[]; cursor?: string };
 
-export const deletedSchema = lenientObject({ deleted: numeric, cursor });
+const deletedFields = { deleted: numeric, cursor };
+export const deletedSchema = object(deletedFields);
 /** How many DLQ entries a bulk delete removed; call again while `cursor` is set. */
-export type DlqDeleted = z.output<typeof deletedSchema>;
+export type DlqDeleted = ObjectOf<typeof deletedFields>;
 
-export const messageIdSchema = lenientObject({ messageId: z.string() });
-export const dlqRetriedSchema = lenientObject({ responses: z.array(messageIdSchema).default([]), cursor });
+export const messageIdSchema = object({ messageId: string });
+export const dlqRetriedSchema: Shape<DlqRetried> = object({ responses: optional(array(messageIdSchema), []), cursor }) as Shape<DlqRetried>;
 /** New message ids created by a bulk DLQ retry; call again while `cursor` is set. */
-export type DlqRetried = z.output<typeof dlqRetriedSchema>;
+export type DlqRetried = { responses: Array<{ messageId: string }>; cursor?: string };
 
-export const cancelledSchema = lenientObject({ cancelled: numeric });
+const cancelledFields = { cancelled: numeric };
+export const cancelledSchema = object(cancelledFields);
 /** How many messages a cancel call cancelled. */
-export type Cancelled = z.output<typeof cancelledSchema>;
+export type Cancelled = ObjectOf<typeof cancelledFields>;
 
-export const queueSchema = lenientObject({
-  name: z.string(),
-  createdAt: numeric.optional(),
-  updatedAt: numeric.optional(),
-  parallelism: numeric.default(1),
-  lag: numeric.default(0),
-  paused: z.boolean().default(false),
-});
+const queueFields = {
+  name: string,
+  createdAt: number,
+  updatedAt: number,
+  parallelism: optional(numeric, 1),
+  lag: optional(numeric, 0),
+  paused: optional(boolean, false),
+};
+export const queueSchema: Shape<Queue> = object(queueFields) as Shape<Queue>;
 /** A FIFO queue; `lag` is the number of unprocessed messages. */
-export type Queue = z.output<typeof queueSchema>;
+export type Queue = {
+  name: string;
+  createdAt?: number;
+  updatedAt?: number;
+  parallelism: number;
+  lag: number;
+  paused: boolean;
+};
 
-export const scheduleSchema = lenientObject({
-  scheduleId: z.string(),
-  cron: z.string(),
-  destination: z.string(),
-  createdAt: numeric.optional(),
-  method: z.string().optional(),
-  header: headerMap.optional(),
-  body: z.string().optional(),
-  bodyBase64: z.string().optional(),
-  retries: numeric.optional(),
-  delay: numeric.optional(),
-  callback: z.string().optional(),
-  failureCallback: z.string().optional(),
-  callerIp: z.string().optional(),
-  isPaused: z.boolean().default(false),
-  queueName: z.string().optional(),
-  flowControlKey: z.string().optional(),
-  parallelism: numeric.optional(),
-  rate: numeric.optional(),
-  period: numeric.optional(),
-  retryDelayExpression: z.string().optional(),
-  label: z.string().optional(),
-  labels: z.array(z.string()).optional(),
-  lastScheduleTime: numeric.optional(),
-  nextScheduleTime: numeric.optional(),
-  lastScheduleStates: z.record(z.string(), z.string()).optional(),
-});
+const scheduleFields = {
+  scheduleId: string,
+  cron: string,
+  destination: string,
+  createdAt: number,
+  method: text,
+  header: headers,
+  body: text,
+  bodyBase64: text,
+  retries: number,
+  delay: number,
+  callback: text,
+  failureCallback: text,
+  callerIp: text,
+  isPaused: optional(boolean, false),
+  queueName: text,
+  flowControlKey: text,
+  parallelism: number,
+  rate: number,
+  period: number,
+  retryDelayExpression: text,
+  label: text,
+  labels: strings,
+  lastScheduleTime: number,
+  nextScheduleTime: number,
+  lastScheduleStates: optional(
+    (value): Record<string, string> =>
+      isRecord(value) ? Object.fromEntries(Object.entries(value).map(([key, state]) => [key, at(key, () => string(state))])) : mismatch(),
+  ),
+};
+export const scheduleSchema: Shape<Schedule> = object(scheduleFields) as Shape<Schedule>;
 /** A cron schedule; `delay` in seconds, times in Unix ms. */
-export type Schedule = z.output<typeof scheduleSchema>;
+export type Schedule = Omit<ObjectOf<typeof scheduleFields>, "isPaused"> & { isPaused: boolean };
 
-export const scheduleIdSchema = lenientObject({ scheduleId: z.string() });
+export const scheduleIdSchema = object({ scheduleId: string });
 
-export const urlGroupSchema = lenientObject({
-  name: z.string(),
-  createdAt: numeric.optional(),
-  updatedAt: numeric.optional(),
-  endpoints: z.array(lenientObject({ name: z.string().optional(), url: z.string() })).default([]),
-});
+const endpointSchema = object({ name: text, url: string });
+export const urlGroupSchema: Shape<UrlGroup> = object({
+  name: string,
+  createdAt: number,
+  updatedAt: number,
+  endpoints: optional(array(endpointSchema), []),
+}) as Shape<UrlGroup>;
 /** A URL group (called "topic" on the wire) and its endpoints. */
-export type UrlGroup = z.output<typeof urlGroupSchema>;
+export type UrlGroup = {
+  name: string;
+  createdAt?: number;
+  updatedAt?: number;
+  endpoints: Array<ReturnType<typeof endpointSchema>>;
+};
 
-export const signingKeysSchema = lenientObject({ current: z.string(), next: z.string() });
+const signingKeysFields = { current: string, next: string };
+export const signingKeysSchema = object(signingKeysFields);
 /** The account's signing key pair. */
-export type SigningKeys = z.output<typeof signingKeysSchema>;
+export type SigningKeys = ObjectOf<typeof signingKeysFields>;
 
-const eventSchema = lenientObject({
+const eventFields = {
   time: numeric,
-  messageId: z.string(),
-  state: z.string(),
-  error: z.string().optional(),
-  nextDeliveryTime: numeric.optional(),
-  url: z.string().optional(),
-  topicName: z.string().optional(),
-  endpointName: z.string().optional(),
-  scheduleId: z.string().optional(),
-  queueName: z.string().optional(),
-  header: headerMap.optional(),
-  body: z.string().optional(),
-  responseStatus: numeric.optional(),
-  responseBody: z.string().optional(),
-  responseHeaders: headerMap.optional(),
-  timeout: numeric.optional(),
-  method: z.string().optional(),
-  callback: z.string().optional(),
-  failureCallback: z.string().optional(),
-  maxRetries: numeric.optional(),
-  retryDelayExpression: z.string().optional(),
-  label: z.string().optional(),
-  labels: z.array(z.string()).optional(),
-  callerIp: z.string().optional(),
-});
+  messageId: string,
+  state: string,
+  error: text,
+  nextDeliveryTime: number,
+  url: text,
+  topicName: text,
+  endpointName: text,
+  scheduleId: text,
+  queueName: text,
+  header: headers,
+  body: text,
+  responseStatus: number,
+  responseBody: text,
+  responseHeaders: headers,
+  timeout: number,
+  method: text,
+  callback: text,
+  failureCallback: text,
+  maxRetries: number,
+  retryDelayExpression: text,
+  label: text,
+  labels: strings,
+  callerIp: text,
+};
+const eventSchema = object(eventFields);
 /** One log event of a message; `body`/`responseBody` are base64, `time` Unix ms. */
-export type LogEvent = z.output<typeof eventSchema>;
+export type LogEvent = ObjectOf<typeof eventFields>;
 
+const eventPage = object({ events: optional(array(eventSchema), []), cursor });
 /** `/v2/events` answers `{events}`, `/v2/logs` answers `{logs}`: accept both. */
-export const eventListSchema = z.preprocess(
-  (value) => {
-    const object = normalizeObject(value);
-    if (typeof object !== "object" || object === null || Array.isArray(object)) return object;
-    const { logs, ...rest } = object as Record<string, unknown>;
-    return rest.events === undefined && logs !== undefined ? { ...rest, events: logs } : object;
-  },
-  z.object({ events: z.array(eventSchema).default([]), cursor }),
-);
+export const eventListSchema: Shape<EventList> = (value) =>
+  eventPage(isRecord(value) && value.events == null && value.logs != null ? { ...value, events: value.logs } : value) as EventList;
 /** One page of log events; no `cursor` means this is the last page. */
-export type EventList = z.output<typeof eventListSchema>;
+export type EventList = { events: LogEvent[]; cursor?: string };
 
-export const queueListSchema = z.array(queueSchema);
-export const scheduleListSchema = z.array(scheduleSchema);
-export const urlGroupListSchema = z.array(urlGroupSchema);
+export const queueListSchema = array(queueSchema);
+export const scheduleListSchema = array(scheduleSchema);
+export const urlGroupListSchema = array(urlGroupSchema);
+const publishResultList = array(publishResultSchema);
 
 /**
  * Publish answer: an object for a URL, an array (one per endpoint) for a URL
@@ -220,7 +276,7 @@ export const urlGroupListSchema = z.array(urlGroupSchema);
 export function parsePublishResponse(text: string): PublishResult | PublishResult[] {
   const data = parseJson(text);
   const list = Array.isArray(data) ? data : (data as { messages?: unknown } | null)?.messages;
-  if (Array.isArray(list)) return validate(list, z.array(publishResultSchema), list === data ? "" : "messages");
+  if (Array.isArray(list)) return validate(list, publishResultList, list === data ? "" : "messages");
   return validate(data, publishResultSchema);
 }
 
@@ -229,10 +285,8 @@ export function parseBatchResponse(text: string): Array<PublishResult | PublishR
   const data = parseJson(text);
   const list: unknown[] = Array.isArray(data) ? data : [data];
   return list.map((entry, index) => {
-    if (Array.isArray(entry)) return validate(entry, z.array(publishResultSchema), String(index));
-    const asError = batchEntryErrorSchema.safeParse(entry);
-    const hasId = typeof (entry as { messageId?: unknown } | null)?.messageId === "string";
-    if (asError.success && !hasId) return asError.data;
+    if (Array.isArray(entry)) return validate(entry, publishResultList, String(index));
+    if (isRecord(entry) && typeof entry.error === "string" && typeof entry.messageId !== "string") return { error: entry.error };
     return validate(entry, publishResultSchema, String(index));
   });
 }
@@ -241,8 +295,8 @@ export function parseBatchResponse(text: string): Array<PublishResult | PublishR
  * Parses and validates a JSON API body.
  * @throws QStashResponseError `ERR_BAD_RESPONSE` naming the first bad field.
  */
-export function parseApiResponse<Schema extends z.ZodType>(text: string, schema: Schema): z.output<Schema> {
-  return validate(parseJson(text), schema);
+export function parseApiResponse<T>(text: string, shape: Shape<T>): T {
+  return validate(parseJson(text), shape);
 }
 
 function parseJson(text: string): unknown {
@@ -253,17 +307,19 @@ function parseJson(text: string): unknown {
   }
 }
 
-function validate<Schema extends z.ZodType>(data: unknown, schema: Schema, prefix = ""): z.output<Schema> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = [...(prefix ? [prefix] : []), ...(issue?.path ?? []).map(String)];
-  const value = valueAt(data, issue?.path ?? []);
-  const problem = value === undefined || value === null ? "is missing" : "has an unexpected value";
-  throw new QStashResponseError(path.join("."), problem, { cause: result.error });
+function validate<T>(data: unknown, shape: Shape<T>, prefix = ""): T {
+  try {
+    return shape(data);
+  } catch (error) {
+    if (!(error instanceof Problem)) throw error;
+    const path = [...(prefix ? [prefix] : []), ...error.path.map(String)];
+    const value = valueAt(data, error.path);
+    const problem = value === undefined || value === null ? "is missing" : "has an unexpected value";
+    throw new QStashResponseError(path.join("."), problem);
+  }
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(data: unknown, path: ReadonlyArray<string | number>): unknown {
   let current = data;
   for (const key of path) {
     if (typeof current !== "object" || current === null) return undefined;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 // Relative imports: this unit suite must not depend on modules other engineers are still writing.
 import type { PublishResult } from "./apiSchemas.js";
-import { Client } from "./client.js";
+import { Client, type ClientOptions } from "./client.js";
 import { QStashNetworkError, QStashResponseError } from "./clientErrors.js";
 import { InvalidOptionError, QStashError, QStashHttpError } from "../errors.js";
 import { closedPort, startScriptedApiServer } from "./scriptedApiServer.fixture.js";
@@ -72,6 +72,27 @@ describe("Client construction", () => {
 
   it.each([["ftp://x"], ["not a url"], [""]])("rejects the base URL %j", (baseUrl) => {
     expect(() => new Client({ token: "t", baseUrl })).toThrow(InvalidOptionError);
+  });
+
+  it("refuses unknown options, saying what to do for the official SDK's client options", () => {
+    const invalid = (options: unknown): InvalidOptionError => {
+      try {
+        new Client(options as ClientOptions);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidOptionError);
+        return error as InvalidOptionError;
+      }
+      throw new Error("expected InvalidOptionError");
+    };
+    expect(invalid({ token: "t", retries: 3 })).toMatchObject({ option: "retries", reason: "is not a known option" });
+    expect(invalid({ token: "t", headers: { "X-A": "1" } }).reason).toBe(
+      "is not a known option: stashkit sets headers per message: pass `headers` to publish",
+    );
+    expect(invalid({ token: "t", enableTelemetry: false }).reason).toContain("no telemetry");
+    expect(invalid({ token: "t", devMode: true }).reason).toContain("npx stashkit dev");
+    expect(invalid({ token: "t", fetch: "fetch" })).toMatchObject({ option: "fetch", reason: "must be a function" });
+    expect(invalid({ token: "t", appUrl: 1 })).toMatchObject({ option: "appUrl" });
+    expect(invalid("t")).toMatchObject({ option: "options" });
   });
 
   it("rejects a token with a line break and a negative retry count", () => {

@@ -6,6 +6,7 @@ import { buildPublishRequest } from "../publish/buildPublishRequest.js";
 import type { AnyDestination, PayloadOf } from "../handlers/defineDestination.js";
 import { Dlq } from "./dlq.js";
 import { InvalidOptionError } from "../errors.js";
+import { checkClientOptions } from "./clientOptions.js";
 import { Events } from "./events.js";
 import { Keys } from "./keys.js";
 import { Messages } from "./messages.js";
@@ -124,13 +125,15 @@ export class Client {
   /**
    * @param options - token, base URL, fetch and retry policy; see {@link ClientOptions}.
    * @throws InvalidOptionError `ERR_INVALID_OPTION` when no token is given or set in `QSTASH_TOKEN`
-   *   (option `"token"`), or `baseUrl` is not an absolute http(s) URL, or `retry.retries` or `timeout` is invalid.
+   *   (option `"token"`), or `baseUrl` is not an absolute http(s) URL, or `retry.retries` or `timeout` is invalid,
+   *   or for an unknown option (the official SDK's `headers`, `enableTelemetry`, `devMode` say what to do instead).
    * @example
    * ```ts
    * const client = new Client({ token: process.env.QSTASH_TOKEN, retry: { retries: 5 } });
    * ```
    */
   constructor(options: ClientOptions = {}) {
+    checkClientOptions(options);
     this.#transport = new Transport({
       token: resolveToken(options.token),
       baseUrl: resolveBaseUrl(options.baseUrl),

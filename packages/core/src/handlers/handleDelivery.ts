@@ -238,7 +238,7 @@ function checkSize(body: Uint8Array, limit: number): Uint8Array {
 const warnedUnsafe = new WeakSet<HandlerOptions>();
 
 // Returns what the verifier returns: a promise only when verification is asynchronous
-// (a user-supplied verifier, the jose engine, an async replay store), undefined when off.
+// (a user-supplied verifier, the webcrypto engine, an async replay store), undefined when off.
 function verify(raw: RawDeliveryRequest, body: Uint8Array, url: string, options: HandlerOptions): unknown {
   if (options.dangerouslySkipSignatureVerification === true) {
     if (!warnedUnsafe.has(options)) {

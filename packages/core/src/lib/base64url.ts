@@ -45,7 +45,7 @@ export function encodeBase64(bytes: Uint8Array): string {
   return encodeWith(bytes, STD_ALPHABET, true);
 }
 
-const DECODE_TABLE = (() => {
+const DECODE_TABLE = /* @__PURE__ */ (() => {
   const table = new Int16Array(128).fill(-1);
   for (let i = 0; i < 64; i++) {
     table[URL_ALPHABET.charCodeAt(i)] = i;
@@ -82,7 +82,7 @@ export function decodeBase64Loose(value: string): Uint8Array | undefined {
   return out;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** UTF-8 bytes of a string (lone surrogates become U+FFFD, as TextEncoder does). */
 export function utf8(value: string): Uint8Array<ArrayBuffer> {

@@ -53,7 +53,7 @@ let cached: NodeRuntime | null | undefined;
 /**
  * Loads `node:crypto` without a static import, so bundlers targeting Edge never see a
  * `node:` specifier. `process.getBuiltinModule` exists on Node >= 20.16 (and Deno/Bun);
- * elsewhere this returns `undefined` and callers fall back to Web Crypto / jose.
+ * elsewhere this returns `undefined` and callers fall back to Web Crypto.
  */
 export function loadNodeRuntime(): NodeRuntime | undefined {
   if (cached !== undefined) return cached ?? undefined;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CallbackParseError, QStashError, parseCallback } from "@stashkit/core";
+import { callbackPayloadSchema } from "@stashkit/core/schemas";
 import { buildCallbackPayload } from "@stashkit/core/testing";
 
 // Wire spec section 8, step 3: the exact callback body.
@@ -131,6 +132,32 @@ describe("parseCallback", () => {
     [{ status: 200, url: false }, "url"],
   ])("names the bad field: %j → %s", (input, field) => {
     expect(fieldOf(input)).toBe(field);
+  });
+
+  it("lists every bad field, the first one as field", () => {
+    const error = (() => {
+      try {
+        parseCallback({ status: "x", retried: -1, header: { A: 1 } });
+      } catch (caught) {
+        return caught as CallbackParseError;
+      }
+      throw new Error("expected a CallbackParseError");
+    })();
+    expect(error.field).toBe("status");
+    expect(error.issues.map((issue) => issue.path)).toEqual(["status", "header.A", "retried"]);
+  });
+
+  it("callbackPayloadSchema (zod) runs the same field checks", () => {
+    expect(callbackPayloadSchema.parse(JSON.parse(SPEC_CALLBACK))).toMatchObject({ status: 200, maxRetries: 2, callerIP: "127.0.0.1" });
+    expect(callbackPayloadSchema.parse({ status: 200, notBefore: "5", scheduleId: null })).toEqual({ status: 200, notBefore: 5 });
+    for (const [input, field] of [
+      [{}, "status"],
+      [{ status: 200, retried: -1 }, "retried"],
+      [{ status: 200, sourceHeader: { A: [1] } }, "sourceHeader.A"],
+    ] as const) {
+      expect(callbackPayloadSchema.safeParse(input).error?.issues[0]?.path.join(".")).toBe(field);
+      expect(fieldOf(input)).toBe(field);
+    }
   });
 
   it("round-trips buildCallbackPayload for any body bytes (property)", () => {

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { decodeBase64Loose } from "../lib/base64url.js";
+import { at, fail, Problem } from "../lib/problem.js";
 import { QStashError } from "../errors.js";
 
 /**
@@ -91,33 +91,89 @@ export interface CallbackPayload {
   readonly callerIp?: string;
 }
 
-// Go servers may send `null` for an empty field; treat it like an omitted one.
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
-const headerMap = z.record(z.string(), z.union([z.string().transform((v) => [v]), z.array(z.string())]));
-const millis = z.union([z.number().finite(), z.string().regex(/^-?\d+$/, "must be a number").transform(Number)]);
-const count = z.number().int().nonnegative();
+type Check<T> = (value: unknown) => T;
 
-/** The zod schema of a callback report, exported for composing larger schemas. */
-export const callbackPayloadSchema = z.object({
-  status: z.number().int(),
-  header: optional(headerMap),
-  body: optional(z.string()),
-  retried: optional(count),
-  maxRetries: optional(count),
-  dlqId: optional(z.string()),
-  sourceMessageId: optional(z.string()),
-  topicName: optional(z.string()),
-  endpointName: optional(z.string()),
-  url: optional(z.string()),
-  method: optional(z.string()),
-  sourceHeader: optional(headerMap),
-  sourceBody: optional(z.string()),
-  notBefore: optional(millis),
-  createdAt: optional(millis),
-  scheduleId: optional(z.string()),
-  callerIP: optional(z.string()),
-  callerIp: optional(z.string()),
-});
+const integer =
+  (min: number): Check<number> =>
+  (value) =>
+    Number.isSafeInteger(value) && (value as number) >= min ? (value as number) : fail(min === 0 ? "must be a non-negative integer" : "must be an integer");
+const string: Check<string> = (value) => (typeof value === "string" ? value : fail("must be a string"));
+const count = integer(0);
+const headerMap: Check<Record<string, string[]>> = (value) => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("must be an object of header names to strings");
+  const out: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(value)) {
+    out[name] = at(name, () =>
+      typeof values === "string"
+        ? [values]
+        : Array.isArray(values) && values.every((item) => typeof item === "string")
+          ? values
+          : fail("must be a string or an array of strings"),
+    );
+  }
+  return out;
+};
+const millis: Check<number> = (value) =>
+  typeof value === "number" && Number.isFinite(value)
+    ? value
+    : typeof value === "string" && /^-?\d+$/.test(value)
+      ? Number(value)
+      : fail("must be a number");
+
+/**
+ * One check per report field (all optional but `status`; `null` counts as absent, Go servers
+ * send it for empty fields). `parseCallback` runs them; `callbackPayloadSchema` (entry
+ * `@stashkit/core/schemas`) is assembled from the same checks.
+ */
+export const CALLBACK_FIELDS = {
+  status: integer(Number.MIN_SAFE_INTEGER),
+  header: headerMap,
+  body: string,
+  retried: count,
+  maxRetries: count,
+  dlqId: string,
+  sourceMessageId: string,
+  topicName: string,
+  endpointName: string,
+  url: string,
+  method: string,
+  sourceHeader: headerMap,
+  sourceBody: string,
+  notBefore: millis,
+  createdAt: millis,
+  scheduleId: string,
+  callerIP: string,
+  callerIp: string,
+} satisfies Record<string, Check<unknown>>;
+
+/** The fields that must be present. */
+export const REQUIRED_CALLBACK_FIELDS: ReadonlySet<string> = new Set(["status"]);
+
+/** A report after the field checks, before decoding. */
+export type CheckedCallback = { status: number } & {
+  -readonly [K in Exclude<keyof typeof CALLBACK_FIELDS, "status">]?: ReturnType<(typeof CALLBACK_FIELDS)[K]>;
+};
+
+/** Runs every field check, collecting every problem (the error lists them all). */
+function checkReport(value: unknown): CheckedCallback {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CallbackParseError([{ path: "", message: "must be a JSON object" }]);
+  }
+  const out: Record<string, unknown> = {};
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [key, check] of Object.entries(CALLBACK_FIELDS) as Array<[string, Check<unknown>]>) {
+    const field = (value as Record<string, unknown>)[key];
+    try {
+      if (field !== undefined && field !== null) out[key] = at(key, () => check(field));
+      else if (REQUIRED_CALLBACK_FIELDS.has(key)) fail("is required", [key]);
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      issues.push({ path: error.path.join("."), message: error.message });
+    }
+  }
+  if (issues.length > 0) throw new CallbackParseError(issues);
+  return out as CheckedCallback;
+}
 
 const EMPTY = new Uint8Array(0);
 const textDecoder = new TextDecoder();
@@ -140,11 +196,7 @@ const textDecoder = new TextDecoder();
  * ```
  */
 export function parseCallback(json: unknown): CallbackPayload {
-  const parsed = callbackPayloadSchema.safeParse(fromText(json));
-  if (!parsed.success) {
-    throw new CallbackParseError(parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-  }
-  const data = parsed.data;
+  const data = checkReport(fromText(json));
   const body = decodeField(data.body, "body");
   const sourceBody = decodeField(data.sourceBody, "sourceBody");
   const header = data.header ?? {};

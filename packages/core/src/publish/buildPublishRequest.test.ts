@@ -3,14 +3,13 @@ import type { AddressInfo } from "node:net";
 import { Client as UpstashClient } from "@upstash/qstash";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ZodError } from "zod";
 import {
   buildPublishHeaders,
   buildPublishRequest,
   InvalidOptionError,
-  publishOptionsSchema,
   type PublishOptions,
 } from "@stashkit/core";
+import { publishOptionsSchema } from "@stashkit/core/schemas";
 
 const BASE = "http://127.0.0.1:8080";
 const TOKEN = "test-token";
@@ -537,9 +536,8 @@ describe("buildPublishRequest: invalid options", () => {
     expectInvalid("https://example.com", "options");
   });
 
-  it("keeps the ZodError as the cause and never echoes values", () => {
+  it("never echoes values", () => {
     const error = expectInvalid(options({ deduplicationId: "s3cr3t\n" }), "deduplicationId");
-    expect(error.cause).toBeInstanceOf(ZodError);
     expect(error.message).toBe('invalid option "deduplicationId": must not contain CR, LF or NUL characters');
   });
 });
@@ -602,6 +600,61 @@ describe("publishOptionsSchema", () => {
     expect(parsed.callback).toEqual({ url: "https://e.com/cb" });
     expect(parsed.label).toBe("a,b");
     expect(publishOptionsSchema.safeParse(options({ retries: -1 })).success).toBe(false);
+  });
+
+  it("reports the builder's message at the builder's path", () => {
+    const cases: Array<[Partial<PublishOptions> | Record<string, unknown>, string]> = [
+      [{ retries: -1 }, "retries"],
+      [{ callback: { url: "https://e.com", retries: 0.5 } }, "callback.retries"],
+      [{ headers: { "X-A": "1\n2" } }, "headers.X-A"],
+      [{ label: ["ok", "a,b"] }, "label.1"],
+      [{ flowControl: { key: "k" } }, "flowControl"],
+      [{ destination: "/relative" }, "destination"],
+    ];
+    for (const [extra, path] of cases) {
+      const result = publishOptionsSchema.safeParse({ ...options(), ...extra });
+      expect(result.success, path).toBe(false);
+      const builder = expectInvalid({ ...options(), ...extra }, path);
+      expect(result.error?.issues[0]).toMatchObject({ message: builder.reason, path: path.split(".") });
+    }
+    expect(publishOptionsSchema.safeParse({ baseUrl: BASE, token: TOKEN }).error?.issues[0]).toMatchObject({
+      path: ["destination"],
+      message: "is required",
+    });
+  });
+
+  it("composes like any zod object: extend, shape, unknown keys refused", async () => {
+    const { z } = await import("zod");
+    const extended = publishOptionsSchema.extend({ tenant: z.string() });
+    expect(extended.parse({ ...options({ timeout: "1m" }), tenant: "acme" })).toMatchObject({ tenant: "acme", timeout: 60 });
+    expect(publishOptionsSchema.shape.delay.parse("5m")).toBe(300);
+    expect(publishOptionsSchema.safeParse({ ...options(), retry: 3 }).success).toBe(false);
+  });
+});
+
+describe("buildPublishRequest: official SDK option names", () => {
+  it.each([
+    ["url", { url: "https://example.com/hook" }, "`destination`"],
+    ["urlGroup", { urlGroup: "billing" }, "`destination` (URL-group names go there too)"],
+    ["topic", { topic: "billing" }, "`destination` (URL-group names go there too)"],
+    ["api", { api: { name: "llm" } }, '`destination: "api/<name>"`'],
+    ["callbackHeaders", { callbackHeaders: { "X-A": "1" } }, "`callback: { url, headers }`"],
+    ["failureCallbackHeaders", { failureCallbackHeaders: { "X-A": "1" } }, "`failureCallback: { url, headers }`"],
+    ["redact.header", { redact: { header: true } }, "`headers`"],
+    ["flowControl.ratePerSecond", { flowControl: { key: "k", ratePerSecond: 5 } }, "`rate`"],
+  ])("%s says what stashkit calls it", (option, extra, ours) => {
+    const error = expectInvalid({ ...options(), ...extra }, option);
+    expect(error.reason).toBe(`is not a known option: stashkit calls it ${ours}`);
+  });
+
+  it("names the option even when the official call leaves destination out", () => {
+    // publishJSON({ url, body }) as written for the official SDK: the hint wins over "is required".
+    const error = expectInvalid({ baseUrl: BASE, token: TOKEN, url: "https://example.com/hook", body: { a: 1 } }, "url");
+    expect(error.message).toBe('invalid option "url": is not a known option: stashkit calls it `destination`');
+  });
+
+  it("keeps the plain message for other unknown names", () => {
+    expect(expectInvalid({ ...options(), urls: ["x"] }, "urls").reason).toBe("is not a known option");
   });
 });
 

@@ -4,14 +4,13 @@ import { formatFlowControlValue } from "./flowControl.js";
 import { headerValueProblem } from "./headerValue.js";
 import { bodyKind, encodeBody } from "./publishBody.js";
 import {
+  baseUrlProblem,
   parsePublishOptions,
-  publishOptionsSchema,
   type ParsedCallback,
   type ParsedPublishOptions,
   type PublishOptions,
 } from "./publishOptions.js";
 
-export { publishOptionsSchema };
 export type { PublishOptions };
 
 const DEFAULT_BASE_URL = "https://qstash.upstash.io";
@@ -32,7 +31,7 @@ type HeaderRecord = Record<string, string>;
  * option given. A string body without `contentType` gets the fetch default
  * `text/plain;charset=UTF-8`, as with the official SDK.
  *
- * @param options - See {@link PublishOptions}; validated by `publishOptionsSchema`.
+ * @param options - See {@link PublishOptions}; every option is validated before anything is built.
  * @returns A ready-to-send `Request`.
  * @throws {InvalidOptionError} `ERR_INVALID_OPTION`, `option` naming the path
  *   (`"retries"`, `"callback.timeout"`, `"headers.X-Foo"`, `"token"`, `"body"`…):
@@ -98,10 +97,7 @@ let lastCheckedEnvUrl: string | undefined;
 function checkEnvBaseUrl(url: string): void {
   // Checked once per distinct value: the environment rarely changes between calls.
   if (url === lastCheckedEnvUrl) return;
-  const result = publishOptionsSchema.shape.baseUrl.safeParse(url);
-  if (!result.success) {
-    throw new InvalidOptionError("baseUrl", "QSTASH_URL must be an absolute http(s) URL", { cause: result.error });
-  }
+  if (baseUrlProblem(url) !== undefined) throw new InvalidOptionError("baseUrl", "QSTASH_URL must be an absolute http(s) URL");
   lastCheckedEnvUrl = url;
 }
 

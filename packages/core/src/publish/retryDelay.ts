@@ -138,18 +138,30 @@ const IMPLEMENTATIONS: Readonly<Record<RetryDelayFunction, (...args: number[]) =
  * ```
  */
 export function parseRetryDelay(source: string): RetryDelayExpression {
+  const ast = parseRetryDelayAst(source);
+  return {
+    source,
+    ast,
+    evaluate: (retried) => clampDelay(evaluateNode(ast, retried)),
+  };
+}
+
+/**
+ * The syntax check of {@link parseRetryDelay} alone. Publishers only validate expressions (the
+ * server evaluates them), so their bundles carry the parser without the evaluator.
+ *
+ * @param source - The expression text.
+ * @returns The syntax tree.
+ * @throws {RetryDelaySyntaxError} `ERR_RETRY_DELAY_SYNTAX`, as `parseRetryDelay`.
+ */
+export function parseRetryDelayAst(source: string): RetryDelayNode {
   if (typeof source !== "string") {
     throw new RetryDelaySyntaxError("expression must be a string", 1);
   }
   if (source.length > MAX_SOURCE_LENGTH) {
     throw new RetryDelaySyntaxError(`expression longer than ${MAX_SOURCE_LENGTH} characters`, MAX_SOURCE_LENGTH + 1);
   }
-  const ast = new Parser(source).parseAll();
-  return {
-    source,
-    ast,
-    evaluate: (retried) => clampDelay(evaluateNode(ast, retried)),
-  };
+  return new Parser(source).parseAll();
 }
 
 function clampDelay(value: number): number {

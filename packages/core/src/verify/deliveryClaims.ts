@@ -32,7 +32,7 @@ export interface ClaimClock {
 /**
  * Validates a decoded claims set in exactly the order `jose.jwtVerify` does with
  * `{ issuer: "Upstash", requiredClaims: ["exp"] }` (presence of iss, exp; iss value; iat
- * type; nbf; exp), so the node path reports the same reason as the jose reference path.
+ * type; nbf; exp), so both engines report the reason jose would (the tests use jose as the reference).
  * Then stashkit's own type rules for `sub`, `jti` and `body` follow.
  *
  * @throws {SignatureError} `malformed`, `wrong_issuer`, `not_yet_valid`, `expired`.
@@ -54,7 +54,7 @@ export function checkClaims(claims: unknown, clock: ClaimClock): DeliveryClaims 
 }
 
 /**
- * Type rules beyond jose's, shared by both paths after the registered-claim checks.
+ * Type rules beyond jose's, shared by both engines after the registered-claim checks.
  *
  * @throws {SignatureError} `malformed` for a non-string `sub`/`jti`.
  */

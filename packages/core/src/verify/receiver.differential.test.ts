@@ -1,5 +1,6 @@
 // Differential test: stashkit's Receiver (both paths) against the official
-// @upstash/qstash 2.12.0 Receiver over the same generated tokens.
+// @upstash/qstash 2.12.0 Receiver over the same generated tokens, and both paths against
+// jose.jwtVerify (joseReference.fixture.ts), reason for reason.
 //
 // Required: identical accept/reject decisions for string bodies, except where stashkit is
 // deliberately stricter (documented in README, "Receiving deliveries"):
@@ -14,11 +15,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Receiver } from "@stashkit/core";
 import type { VerifyRequest } from "@stashkit/core";
+import { joseOutcome } from "./joseReference.fixture.js";
 import { CURRENT, FOREIGN, NEXT, NOW, NOW_MS, bodyHash, forge } from "./receiver.fixture.js";
 
 const keys = { currentSigningKey: CURRENT, nextSigningKey: NEXT };
 const node = new Receiver({ ...keys, implementation: "node" });
-const jose = new Receiver({ ...keys, implementation: "jose" });
+const webcrypto = new Receiver({ ...keys, implementation: "webcrypto" });
 const official = new OfficialReceiver(keys);
 
 const URLS = [
@@ -103,7 +105,7 @@ describe("differential: stashkit Receiver vs official @upstash/qstash Receiver",
     await fc.assert(
       fc.asyncProperty(cases, async ({ request, cls }) => {
         const ours = await accepts(() => node.verify({ ...request, now: NOW_MS }));
-        expect(await accepts(() => jose.verify({ ...request, now: NOW_MS }))).toBe(ours);
+        expect(await accepts(() => webcrypto.verify({ ...request, now: NOW_MS }))).toBe(ours);
         const theirs = await accepts(() => official.verify(request));
         const tally = counts.get(cls) ?? { total: 0, accepted: 0 };
         counts.set(cls, { total: tally.total + 1, accepted: tally.accepted + (ours ? 1 : 0) });
@@ -121,6 +123,24 @@ describe("differential: stashkit Receiver vs official @upstash/qstash Receiver",
     expect(counts.get("alg-not-hs256")?.total).toBeGreaterThan(50);
   });
 
+  it("both paths give jose.jwtVerify's reason for every generated token", async () => {
+    const reason = async (receiver: Receiver, request: Case["request"]) => {
+      const result = await receiver.safeVerifyDelivery({ ...request, now: NOW_MS });
+      return result.ok ? "ok" : result.error.reason;
+    };
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ request }) => {
+        const expected = await joseOutcome(request, NOW);
+        seen.add(expected);
+        expect(await reason(node, request), JSON.stringify(request)).toBe(expected);
+        expect(await reason(webcrypto, request), JSON.stringify(request)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect([...seen]).toEqual(expect.arrayContaining(["ok", "bad_signature", "expired", "not_yet_valid", "wrong_issuer", "malformed"]));
+  });
+
   it("the official SDK does accept the cases we document as stricter (so the exemptions are real)", async () => {
     const hs512 = forge({ header: { alg: "HS512", typ: "JWT" }, hmac: "sha512", body: "x" });
     const noExp = forge({ claims: { exp: undefined }, body: "x" });
@@ -134,7 +154,7 @@ describe("differential: stashkit Receiver vs official @upstash/qstash Receiver",
     const signature = forge({ claims: { exp: NOW - 10 }, body: "x" });
     await expect(official.verify({ signature, body: "x" })).rejects.toThrow("signature verification failed");
     await expect(node.verify({ signature, body: "x", now: NOW_MS })).rejects.toMatchObject({ reason: "expired" });
-    await expect(jose.verify({ signature, body: "x", now: NOW_MS })).rejects.toMatchObject({ reason: "expired" });
+    await expect(webcrypto.verify({ signature, body: "x", now: NOW_MS })).rejects.toMatchObject({ reason: "expired" });
   });
 
   it("binary bodies: we verify the exact bytes; the SDK cannot (it hashes text)", async () => {
@@ -143,11 +163,11 @@ describe("differential: stashkit Receiver vs official @upstash/qstash Receiver",
         const signature = forge({ body: bytes });
         const request = { signature, body: bytes, now: NOW_MS } as VerifyRequest;
         await expect(node.verify(request)).resolves.toBe(true);
-        await expect(jose.verify(request)).resolves.toBe(true);
+        await expect(webcrypto.verify(request)).resolves.toBe(true);
         const changed = bytes.slice();
         changed[at % changed.length]! ^= 0x80;
         await expect(node.verify({ ...request, body: changed })).rejects.toMatchObject({ reason: "body_mismatch" });
-        await expect(jose.verify({ ...request, body: changed })).rejects.toMatchObject({ reason: "body_mismatch" });
+        await expect(webcrypto.verify({ ...request, body: changed })).rejects.toMatchObject({ reason: "body_mismatch" });
       }),
       { numRuns: 300 },
     );

@@ -54,3 +54,16 @@ export function forge(options: ForgeOptions = {}): string {
     createHmac(options.hmac ?? "sha256", options.key ?? CURRENT).update(input).digest("base64url");
   return `${input}.${signature}`;
 }
+
+/** The URL rule, written independently of the implementation: same string, or same URL without the fragment. */
+export function sameUrl(sub: unknown, url: string): boolean {
+  if (typeof sub !== "string") return false;
+  if (sub === url) return true;
+  try {
+    const [a, b] = [new URL(sub), new URL(url)];
+    a.hash = b.hash = "";
+    return a.href === b.href;
+  } catch {
+    return false;
+  }
+}

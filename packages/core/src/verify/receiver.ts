@@ -6,8 +6,8 @@ import type { ReplayStore } from "./replayGuard.js";
 import { resolveSigningKeys, type SigningKeySource } from "./signingKeys.js";
 import { parseSignatureToken } from "./signatureToken.js";
 import type { SigningKeyName, VerifyEngine } from "./verifyEngine.js";
-import { createJoseEngine } from "./verifyJose.js";
 import { createNodeEngine } from "./verifyNode.js";
+import { createWebCryptoEngine } from "./verifyWebCrypto.js";
 
 /** Options of {@link Receiver}. The first three match the official SDK's `ReceiverConfig`. */
 export interface ReceiverConfig {
@@ -29,10 +29,10 @@ export interface ReceiverConfig {
   devMode?: boolean;
   /**
    * Which verification path to use: `"node"` (`node:crypto`, fastest, Node >= 20.16),
-   * `"jose"` (Web Crypto; Edge, Workers, browsers) or `"auto"` (node when available).
+   * `"webcrypto"` (Web Crypto; Edge, Workers, browsers) or `"auto"` (node when available).
    * @default "auto"
    */
-  implementation?: "auto" | "node" | "jose";
+  implementation?: "auto" | "node" | "webcrypto";
   /**
    * Rejects a token whose `jti` was already accepted (reason `replayed`). Consulted only after
    * every other check passed. See `createMemoryReplayStore`.
@@ -199,8 +199,8 @@ export class Receiver {
     for (const key of this.#keys.all) this.#keyMaterial(key);
   }
 
-  /** The verification path in use: `"node"` or `"jose"`. */
-  get implementation(): "node" | "jose" {
+  /** The verification path in use: `"node"` or `"webcrypto"`. */
+  get implementation(): "node" | "webcrypto" {
     return this.#engine.name;
   }
 
@@ -320,14 +320,14 @@ export class Receiver {
 }
 
 function pickEngine(implementation: unknown): VerifyEngine {
-  if (implementation !== "auto" && implementation !== "node" && implementation !== "jose") {
-    throw new InvalidOptionError("implementation", 'must be "auto", "node" or "jose"');
+  if (implementation !== "auto" && implementation !== "node" && implementation !== "webcrypto") {
+    throw new InvalidOptionError("implementation", 'must be "auto", "node" or "webcrypto"');
   }
-  if (implementation === "jose") return createJoseEngine();
+  if (implementation === "webcrypto") return createWebCryptoEngine();
   const node = loadNodeRuntime();
   if (node) return createNodeEngine(node);
   if (implementation === "node") throw new InvalidOptionError("implementation", "node:crypto is not available here");
-  return createJoseEngine();
+  return createWebCryptoEngine();
 }
 
 function toBytes(body: unknown): Bytes {

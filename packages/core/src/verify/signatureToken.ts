@@ -24,7 +24,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Decodes a JWS segment as JSON the way jose does (strict UTF-8, leading BOM dropped), so
- * both paths accept exactly the same segments. Returns `undefined` when it is not JSON.
+ * both engines accept exactly the segments jose accepts. Returns `undefined` when it is not JSON.
  */
 export function decodeJsonSegment(segment: string, decodeBytes: (s: string) => Uint8Array): unknown {
   try {
@@ -42,7 +42,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * Structural checks every token must pass before any key is used: size, three base64url
  * segments, a JSON protected header without `crit`, and `alg` pinned to HS256. Running them
- * first, identically for the jose and node paths, is what keeps the two paths in agreement.
+ * first, identically for the webcrypto and node engines, is what keeps the two in agreement.
  *
  * @throws {SignatureError} `missing_signature`, `malformed`, or `bad_signature` (alg other than HS256).
  */
@@ -69,7 +69,7 @@ export function parseSignatureToken(signature: unknown, decodeBytes: (s: string)
 
 function checkHeader(header: unknown): void {
   if (!isJsonObject(header)) throw new SignatureError("malformed", "signature header is not a JSON object");
-  // No QStash token uses extensions; refusing them keeps jose's crit/b64 handling out of play.
+  // No QStash token uses extensions; refusing them keeps crit/b64 handling out of play.
   if ("crit" in header) throw new SignatureError("malformed", "signature header has unsupported crit");
   const alg = header["alg"];
   if (typeof alg !== "string" || alg === "") throw new SignatureError("malformed", "signature header has no alg");

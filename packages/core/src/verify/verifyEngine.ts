@@ -9,7 +9,7 @@ export type SigningKeyName = "current" | "next";
  * passed `parseSignatureToken`, and must agree on every decision and reason.
  */
 export interface VerifyEngine {
-  readonly name: "node" | "jose";
+  readonly name: "node" | "webcrypto";
   /** base64url → bytes, used by the shared structural checks. */
   decodeSegment(segment: string): Uint8Array;
   /** Turns a key string into this engine's key material (called once per key). */

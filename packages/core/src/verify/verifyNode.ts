@@ -9,8 +9,8 @@ const HMAC_SHA256_LENGTH = 32;
 
 /**
  * The Node fast path: synchronous `node:crypto` HMAC and SHA-256, key pads built once,
- * constant-time MAC comparison with `timingSafeEqual`. It reproduces jose's claim rules
- * (see `checkClaims`) without jose's per-call key import and promise chain.
+ * constant-time MAC comparison with `timingSafeEqual`. Claim rules are shared with
+ * the webcrypto engine (see `checkClaims`); no per-call key import, no promise chain.
  */
 export function createNodeEngine(node: NodeRuntime): VerifyEngine {
   const { crypto, Buffer } = node;

@@ -7,6 +7,7 @@ import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
 import { checkDestination } from "../protocol/destination.js";
 import type { Message } from "../state/message.js";
 import type { MessageSpec } from "../protocol/messageSpec.js";
+import type { PublishAnswer, PublishResult } from "../protocol/publishAnswer.js";
 import type { HeaderMap } from "../protocol/publishHeaders.js";
 import { parsePublishHeaders } from "../protocol/publishHeaders.js";
 import type { PublishRules } from "../protocol/publishRules.js";
@@ -26,18 +27,7 @@ export interface PublishInput {
   skipDeduplication?: boolean;
 }
 
-/** One created (or deduplicated) message. */
-export interface PublishResult {
-  /** Id of the created message, or of the earlier one for a duplicate. */
-  messageId: string;
-  /** The destination URL. */
-  url: string;
-  /** `true` when an earlier message had the same deduplication id. */
-  deduplicated?: boolean;
-}
-
-/** The answer to a publish: one result for a URL, an array for a URL group. */
-export type PublishAnswer = PublishResult | PublishResult[];
+export type { PublishAnswer, PublishResult };
 
 /** Target of one message of a publish. */
 interface Target {

@@ -2,7 +2,7 @@ import type { CronExpression } from "../protocol/cronExpression.js";
 import { newScheduleId } from "../lib/ids.js";
 import type { Message } from "./message.js";
 import type { MessageSpec } from "../protocol/messageSpec.js";
-import type { PublishResult } from "../engine/publisher.js";
+import type { PublishResult } from "../protocol/publishAnswer.js";
 import type { HeaderMap } from "../protocol/publishHeaders.js";
 import type { Scheduler, TimerHandle } from "../lib/scheduler.js";
 

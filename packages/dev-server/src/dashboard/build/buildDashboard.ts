@@ -1,5 +1,5 @@
-// Bundles the dashboard page (./ui) into static files at package build time; run by tsup's
-// onSuccess. Preact is bundled into app.js, so it is a devDependency: installing the
+// Bundles the dashboard page (./ui) into static files at package build time; run by cli.ts
+// after the library build. Preact is bundled into app.js, so it is a devDependency: installing the
 // package adds no runtime dependency.
 import { copyFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";

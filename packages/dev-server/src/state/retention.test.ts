@@ -32,11 +32,12 @@ describe("retained history is bounded by bytes", () => {
     dest = await startDestination(() => ({ status: 500, body: responseBody }));
     const call = api(dev.url, dev.token);
     const ids: string[] = [];
+    // One at a time, so dead-letter order is publish order and "oldest first" is checkable.
     for (let i = 0; i < 60; i += 1) {
       const published = await call("POST", `/v2/publish/${dest.url}/f${i}`, { headers: { "upstash-retries": "0" }, body: `m${i}` });
       ids.push(published.json.messageId);
+      await dev.idle();
     }
-    await dev.idle();
     const dlq = await allDlq(call);
     const retainedResponseBytes = dlq.reduce((sum, entry) => sum + (entry.responseBody?.length ?? 0), 0);
     expect(retainedResponseBytes).toBeLessThanOrEqual(16 * MiB);

@@ -81,6 +81,23 @@ describe("stashkit dev", () => {
       expect(await keys({ host: `127.0.0.1:${port}`, origin: "https://evil.example" })).toBe(403);
     }));
 
+  it("logs a rejection nobody handled and keeps serving", () =>
+    withCli(
+      ["dev", "--port", "0"],
+      async (proc) => {
+        await until(() => /QSTASH_NEXT_SIGNING_KEY/.test(proc.output().stdout));
+        proc.child.kill("SIGUSR2");
+        await until(() => proc.output().stderr.includes("unexpected error; the server keeps running"));
+        const url = /QStash dev server running at (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.output().stdout)![1]!;
+        expect(proc.output().stderr).toContain("injected failure");
+        const keys = await fetch(`${url}/v2/keys`, { headers: { authorization: `Bearer ${DEFAULT_TOKEN}` } });
+        expect(keys.status).toBe(200);
+        expect(proc.child.exitCode).toBeNull();
+      },
+      // A real unhandled rejection inside the CLI's process, raised once it is serving.
+      { NODE_OPTIONS: `--import=${fileURLToPath(new URL("./rejectOnSignal.fixture.mjs", import.meta.url))}` },
+    ));
+
   it("exits with status 2 and usage on an unknown command", () =>
     withCli(["serve"], async (proc) => {
       expect(await proc.exited).toBe(2);

@@ -81,6 +81,12 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // This process is the server: a rejection nobody handled (a bug in a request path) is
+  // logged, and the server keeps serving the developer's other requests. The embedded server
+  // installs no such handler, since the process belongs to the user's test runner.
+  process.on("unhandledRejection", (reason) => {
+    console.error("[stashkit dev] unexpected error; the server keeps running:", reason);
+  });
   process.stdout.write(startupBanner(server, process.env["STASHKIT_APP_URL"]));
   if (!values.quiet) {
     server.on("event", (event) => {

@@ -228,6 +228,10 @@ describe("Receiver construction", () => {
     expect(() => new Receiver()).toThrow(/^no QStash signing keys: set QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY/);
   });
 
+  it("points the former implementation name at the new one", () => {
+    expect(() => new Receiver({ ...keys, implementation: "jose" as "webcrypto" })).toThrow(/is "webcrypto" now/);
+  });
+
   it("rejects wrong option types early", () => {
     expect(() => new Receiver({ currentSigningKey: 1 as unknown as string, nextSigningKey: NEXT })).toThrow(InvalidOptionError);
     expect(() => new Receiver({ ...keys, implementation: "wasm" as "node" })).toThrow(InvalidOptionError);

@@ -320,6 +320,9 @@ export class Receiver {
 }
 
 function pickEngine(implementation: unknown): VerifyEngine {
+  if (implementation === "jose") {
+    throw new InvalidOptionError("implementation", 'is "webcrypto" now: the Web Crypto path no longer uses jose');
+  }
   if (implementation !== "auto" && implementation !== "node" && implementation !== "webcrypto") {
     throw new InvalidOptionError("implementation", 'must be "auto", "node" or "webcrypto"');
   }

@@ -135,7 +135,7 @@ function tokenFactory(url: string): () => string {
   };
 }
 
-async function load(url: string, nextToken: () => string, seconds: number): Promise<{ rps: number; non2xx: number }> {
+async function load(url: string, nextToken: () => string, seconds: number): Promise<{ rps: number; non2xx: number; total: number }> {
   const result = await autocannon({
     url,
     duration: seconds,
@@ -149,7 +149,7 @@ async function load(url: string, nextToken: () => string, seconds: number): Prom
       },
     ],
   });
-  return { rps: result.requests.average, non2xx: result.non2xx };
+  return { rps: result.requests.average, non2xx: result.non2xx, total: result.requests.total };
 }
 
 function median(values: number[]): number {
@@ -161,9 +161,17 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), ["--serve"], { execArgv: ["--import", "tsx"] });
   const ports = await new Promise<Record<Variant, number>>((resolve) => child.once("message", resolve as (m: unknown) => void));
+  // The servers' own CPU per request: on two cores the load generator can saturate first, and
+  // then throughput ratios describe the client; CPU per request is what a server pays.
+  const serverCpu = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (usage) => resolve((usage as { user: number; system: number }).user + (usage as { system: number }).system));
+      child.send("cpu");
+    });
   // Interleaved rounds, median per variant: the machine's load drifts, and a variant measured
   // only at a busy moment would skew its ratio.
   const samples = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+  const cpuSamples = Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
   const tokens = {} as Record<Variant, () => string>;
   for (const variant of VARIANTS) {
     const url = `http://127.0.0.1:${ports[variant]}/hook`;
@@ -172,20 +180,36 @@ async function main(): Promise<void> {
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of VARIANTS) {
-      const { rps: value, non2xx } = await load(`http://127.0.0.1:${ports[variant]}/hook`, tokens[variant], SECONDS);
+      const before = await serverCpu();
+      const { rps: value, non2xx, total } = await load(`http://127.0.0.1:${ports[variant]}/hook`, tokens[variant], SECONDS);
+      const cpuMicros = (await serverCpu()) - before;
       if (non2xx > 0) throw new Error(`${variant}: ${non2xx} non-2xx answers; the benchmark would measure errors`);
       samples[variant].push(value);
+      cpuSamples[variant].push(cpuMicros / total);
     }
   }
   const rps = {} as Record<Variant, number>;
+  const cpu = {} as Record<Variant, number>;
   for (const variant of VARIANTS) {
     rps[variant] = median(samples[variant]);
+    cpu[variant] = median(cpuSamples[variant]);
     const all = samples[variant].map((x) => x.toFixed(0)).join(", ");
-    console.log(`${variant.padEnd(22)} ${rps[variant].toFixed(0).padStart(8)} req/s  (rounds: ${all})`);
+    console.log(
+      `${variant.padEnd(22)} ${rps[variant].toFixed(0).padStart(8)} req/s  ${cpu[variant].toFixed(1).padStart(6)} µs server CPU/req  (rounds: ${all})`,
+    );
   }
+  // Capacity ratio: how many requests the wrapped server handles per CPU-second, relative to
+  // the bare one (bare CPU/req ÷ wrapped CPU/req). Independent of how fast the client is.
+  const capacity = (a: Variant, b: Variant) => (cpu[b] / cpu[a]).toFixed(3);
+  console.log("");
+  console.log(`server capacity, express: stashkit / bare      ${capacity("express-stashkit", "express-bare")}  (target >= 0.85)`);
+  console.log(`server capacity, node:http: bridge / bare      ${capacity("node-bridge", "node-bare")}`);
+  console.log(`server capacity, node:http: bridge / floor     ${capacity("node-bridge", "node-floor")}`);
+  console.log(`server capacity, node:http: no HMAC / bare     ${capacity("node-bridge-unverified", "node-bare")}  (stashkit's own overhead)`);
   const ratio = (a: Variant, b: Variant) => (rps[a] / rps[b]).toFixed(3);
   console.log("");
-  console.log(`express: stashkit / bare             ${ratio("express-stashkit", "express-bare")}  (target >= 0.85)`);
+  console.log("throughput as the client saw it (client-bound when the ratios crowd around 1):");
+  console.log(`express: stashkit / bare             ${ratio("express-stashkit", "express-bare")}`);
   console.log(`node:http: bridge / bare             ${ratio("node-bridge", "node-bare")}  (target >= 0.85)`);
   console.log(`node:http: floor (bare crypto) / bare ${ratio("node-floor", "node-bare")}  (what verifying costs at all)`);
   console.log(`node:http: bridge / floor            ${ratio("node-bridge", "node-floor")}`);
@@ -196,6 +220,9 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes("--serve")) {
+  process.on("message", (message) => {
+    if (message === "cpu") process.send?.(process.cpuUsage());
+  });
   process.send?.(await serveAll());
 } else {
   await main();

@@ -10,8 +10,13 @@
 //     POST /v2/publish per message, RATE/100 every 10 ms, send time stamped in the body);
 //     publish→verified-delivery p50/p99/max, and the dev server's CPU per message from the
 //     server process's own process.cpuUsage().
+//     A WARMUP_SECONDS run at the same rate comes first and is printed, not counted: the
+//     batch rounds warm a different path, and the first second of single publishes is JIT
+//     compilation, not the server's steady cost.
 //  4. the same with a CPU-bound process (a busy loop in another node process) beside it.
 //  5. idle: the server's CPU over IDLE_SECONDS with nothing to do.
+//  6. the forwarding floor: bench/devserverFloorProcess.ts (node:http in, undici out, nothing
+//     else) under the load of step 3, warm-up included: what the transport alone costs here.
 //
 // The server runs in its own process (bench/devserverProcess.ts, the built package), as
 // `stashkit dev` does; producer and destination share the bench process.
@@ -40,6 +45,7 @@ const PUBLISHERS = 4;
 const ROUNDS = 2;
 const BASELINE_SECONDS = 3;
 const IDLE_SECONDS = 3;
+const WARMUP_SECONDS = 2;
 const DEADLINE_MS = 60_000;
 
 interface Sink {
@@ -63,8 +69,8 @@ function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** The destination: verifies each delivery with our Receiver and records its latency. */
-async function startSink(receiver: Receiver): Promise<Sink> {
+/** The destination: verifies each delivery with our Receiver (when given one) and records its latency. */
+async function startSink(receiver: Receiver | undefined): Promise<Sink> {
   let waiter: { count: number; resolve: () => void } | undefined;
   const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -72,7 +78,7 @@ async function startSink(receiver: Receiver): Promise<Sink> {
     req.on("end", async () => {
       const body = Buffer.concat(chunks);
       try {
-        await receiver.verify({ signature: String(req.headers["upstash-signature"]), body, url: `${sink.url}${req.url}` });
+        if (receiver !== undefined) await receiver.verify({ signature: String(req.headers["upstash-signature"]), body, url: `${sink.url}${req.url}` });
       } catch {
         sink.failedVerification += 1;
         res.writeHead(401).end();
@@ -123,9 +129,9 @@ interface ServerProcess {
   close(): Promise<void>;
 }
 
-async function startServerProcess(): Promise<ServerProcess> {
-  const script = fileURLToPath(new URL("./devserverProcess.ts", import.meta.url));
-  const dir = process.env["DEVSERVER_BENCH_PROF"];
+async function startServerProcess(file = "./devserverProcess.ts"): Promise<ServerProcess> {
+  const script = fileURLToPath(new URL(file, import.meta.url));
+  const dir = file === "./devserverProcess.ts" ? process.env["DEVSERVER_BENCH_PROF"] : undefined;
   const child = fork(script, [], {
     execArgv: ["--import", "tsx", ...(dir ? ["--cpu-prof", `--cpu-prof-dir=${dir}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -216,10 +222,10 @@ function publisher(server: ServerProcess, destination: string) {
   return { publish, maxInFlight: () => maxInFlight, close: () => agent.destroy() };
 }
 
-async function latency(server: ServerProcess, sink: Sink): Promise<LatencyRun> {
+async function latency(server: ServerProcess, sink: Sink, seconds = SECONDS): Promise<LatencyRun> {
   const pub = publisher(server, `${sink.url}/latency`);
   const perTick = Math.max(1, Math.round(RATE / 100));
-  const ticks = SECONDS * 100;
+  const ticks = seconds * 100;
   const base = sink.delivered;
   sink.latencies.length = 0;
   const cpuBefore = await server.cpuMs();
@@ -252,9 +258,9 @@ function verdict(name: string, measured: string, pass: boolean): void {
   verdicts.push(`${pass ? "PASS" : "FAIL"}  ${name}: ${measured}`);
 }
 
-function describeLatency(label: string, run: LatencyRun): string {
+function describeLatency(label: string, run: LatencyRun, seconds = SECONDS): string {
   return (
-    `${label}: ${fmt(run.offered)} msg/s offered for ${SECONDS} s: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ` +
+    `${label}: ${fmt(run.offered)} msg/s offered for ${seconds} s: p50 ${run.p50.toFixed(1)} ms, p99 ${run.p99.toFixed(1)} ms, ` +
     `max ${run.max.toFixed(1)} ms, ${run.cpuPerMessage.toFixed(3)} ms server CPU/message, at most ${run.maxInFlight} publishes in flight`
   );
 }
@@ -273,6 +279,7 @@ async function main(): Promise<void> {
   const receiver = new Receiver({ currentSigningKey: server.currentSigningKey, nextSigningKey: server.nextSigningKey });
   const sink = await startSink(receiver);
   const client = new Client({ baseUrl: server.url, token: server.token, retry: false });
+  let alone: LatencyRun;
   try {
     // Warm-up (JIT, sockets, key import), not counted.
     await client.batch(Array.from({ length: CHUNK }, (_, n) => entry(`${sink.url}/warmup`, n)));
@@ -288,7 +295,9 @@ async function main(): Promise<void> {
     );
     verdict("deliveries/s >= 0.25x bare echo", `${(best.delivered / raw).toFixed(2)}x`, best.delivered / raw >= 0.25);
 
-    const alone = await latency(server, sink);
+    const warm = await latency(server, sink, WARMUP_SECONDS);
+    console.log(describeLatency("warm-up, not counted", warm, WARMUP_SECONDS));
+    alone = await latency(server, sink);
     console.log(describeLatency("latency, bare keep-alive publisher", alone));
     verdict(`p99 < 50 ms at ${fmt(RATE)} msg/s`, `${alone.p99.toFixed(1)} ms`, alone.p99 < 50);
     verdict("server CPU <= 0.3 ms/message", `${alone.cpuPerMessage.toFixed(3)} ms`, alone.cpuPerMessage <= 0.3);
@@ -315,6 +324,21 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
     await sink.close();
+  }
+
+  const floorServer = await startServerProcess("./devserverFloorProcess.ts");
+  const floorSink = await startSink(undefined);
+  try {
+    await latency(floorServer, floorSink, WARMUP_SECONDS);
+    const floor = await latency(floorServer, floorSink);
+    console.log(describeLatency("forwarding floor (node:http in, undici out, nothing else)", floor));
+    console.log(
+      `dev server CPU/message = ${(alone.cpuPerMessage / floor.cpuPerMessage).toFixed(2)}x the floor; ` +
+        `${(alone.cpuPerMessage - floor.cpuPerMessage).toFixed(3)} ms/message is the dev server's own work`,
+    );
+  } finally {
+    await floorServer.close();
+    await floorSink.close();
   }
   console.log(`load average after: ${load()}`);
   console.log(verdicts.join("\n"));

@@ -71,6 +71,7 @@ export class DeadLetterQueue {
       message,
       outcome,
       ownBytes: ENTRY_BYTES,
+      budgeted: false,
       evict: () => void entries.delete(dlqId),
     };
     entries.set(dlqId, entry);

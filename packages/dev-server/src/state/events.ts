@@ -27,6 +27,7 @@ export interface LogEntry {
 class StoredEntry implements LogEntry, RetainedRecord {
   readonly ownBytes = ENTRY_BYTES;
   evicted = false;
+  budgeted = false;
 
   constructor(
     readonly log: EventLog,

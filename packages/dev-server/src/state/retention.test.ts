@@ -3,6 +3,8 @@ import type { DevServer } from "../startDevServer.js";
 import { startDevServer } from "../startDevServer.js";
 import type { Destination } from "../testSupport.fixture.js";
 import { allPages, api, startDestination } from "../testSupport.fixture.js";
+import type { RetainedRecord, SharedPayload } from "./retention.js";
+import { RetentionBudget } from "./retention.js";
 
 const MiB = 1024 * 1024;
 
@@ -69,4 +71,51 @@ describe("retained history is bounded by bytes", () => {
     expect(events).toHaveLength(1 + 21 * 2 + 20 + 1);
     expect((await allDlq(call)).map((entry) => entry.messageId)).toEqual([published.json.messageId]);
   }, 60_000);
+});
+
+describe("RetentionBudget", () => {
+  interface TestRecord extends RetainedRecord {
+    name: number;
+  }
+  const evicted: number[] = [];
+  function record(name: number, ownBytes: number, message: SharedPayload = { retainedBy: 0, retainedBytes: 0 }): TestRecord {
+    return { name, ownBytes, message, budgeted: false, evict: () => void evicted.push(name) };
+  }
+
+  it("evicts the oldest records still counted, skipping released ones, and keeps the byte total exact", () => {
+    evicted.length = 0;
+    const budget = new RetentionBudget(10_000);
+    const records = Array.from({ length: 5000 }, (_, i) => record(i, 1));
+    for (const item of records) budget.retain(item);
+    // Release every record but the multiples of 10: holes outnumber live slots, so the list is rebuilt.
+    for (const item of records) if (item.name % 10 !== 0) budget.release(item);
+    expect(budget.bytes).toBe(500);
+    budget.release(records[1]!); // already released: a no-op
+    budget.retain(records[0]!); // already counted: a no-op
+    expect(budget.bytes).toBe(500);
+    budget.retain(record(-1, 9_502)); // 2 bytes over: the two oldest counted records go
+    expect(evicted).toEqual([0, 10]);
+    expect(budget.bytes).toBe(10_000);
+    expect(records[0]!.budgeted).toBe(false);
+    expect(records[20]!.budgeted).toBe(true);
+  });
+
+  it("counts a shared payload once and frees it with its last record", () => {
+    evicted.length = 0;
+    const budget = new RetentionBudget(1_000);
+    const body: SharedPayload = { retainedBy: 0, retainedBytes: 400 };
+    const first = record(1, 10, body);
+    const second = record(2, 10, body);
+    budget.retain(first);
+    budget.retain(second);
+    expect(budget.bytes).toBe(420);
+    budget.release(first);
+    expect(budget.bytes).toBe(410);
+    budget.release(second);
+    expect(budget.bytes).toBe(0);
+    // A record larger than the whole budget evicts everything, itself included.
+    budget.retain(record(3, 2_000));
+    expect(evicted).toEqual([3]);
+    expect(budget.bytes).toBe(0);
+  });
 });

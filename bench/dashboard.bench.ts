@@ -6,7 +6,8 @@
 //     in the DOM (measured in the page), idle (baseline) and during a burst of MESSAGES messages
 //     published with /v2/batch; long tasks during the burst; time until the list shows them all.
 //
-// Run: node --import tsx bench/dashboard.bench.ts [messages=2000]
+// Run: npm run bench -- dashboard   (or, after `npm run build`,
+//   TSX_TSCONFIG_PATH=bench/tsconfig.json node --import tsx bench/dashboard.bench.ts [messages=2000])
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";

@@ -25,7 +25,8 @@
 // Targets: deliveries/s >= 0.25x the bare echo, p99 < 50 ms at 1,000 msg/s (alone and beside a
 // CPU-bound process), <= 0.3 ms of server CPU per message, idle CPU ~0.
 //
-// Run: npm run bench -- devserver   (or node --import tsx bench/devserver.bench.ts [messages=10000] [rate=1000] [seconds=5])
+// Run: npm run bench -- devserver   (or, after `npm run build`, TSX_TSCONFIG_PATH=bench/tsconfig.json
+//   node --import tsx bench/devserver.bench.ts [messages=10000] [rate=1000] [seconds=5])
 import { fork, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import http from "node:http";

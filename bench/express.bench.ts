@@ -3,7 +3,7 @@
 // fetch-native `handle(Request)` to show what the raw entry saves. All servers run side by side
 // in one child process, autocannon in this one; each request carries a freshly signed token
 // because the replay guard (on by default) refuses a token it has seen.
-//   node --import tsx bench/express.bench.ts        (BENCH_SECONDS=2, BENCH_ROUNDS=3 by default)
+//   npm run bench -- express        (BENCH_SECONDS=2, BENCH_ROUNDS=3 by default)
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -4,12 +4,13 @@
 // builder of its own and no fetch option, so it is measured end to end with
 // `globalThis.fetch` replaced by an in-process stub (it builds the Request a real
 // fetch would, then answers with a canned Response; no network); stashkit gets
-// the same stub for the like-for-like row.
+// the same stub for the like-for-like row. It measures the built package (dist/), what
+// users install, like the other benches.
 //
-// Run: node --import tsx bench/publish.bench.ts [iterations]
+// Run: npm run bench -- publish   (or, after `npm run build`,
+//   TSX_TSCONFIG_PATH=bench/tsconfig.json node --import tsx bench/publish.bench.ts [iterations])
 import { Client as UpstashClient } from "@upstash/qstash";
-// The source module, so the figure does not depend on a fresh build of dist.
-import { buildPublishRequest, type PublishOptions } from "../packages/core/src/publish/buildPublishRequest.js";
+import { buildPublishRequest, type PublishOptions } from "@stashkit/core";
 
 const ITERATIONS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 2;

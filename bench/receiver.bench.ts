@@ -3,7 +3,7 @@
 // affects every contender alike. Also a bare node:crypto floor (HMAC + SHA-256 + compare, no
 // parsing) to show how close the fast path gets to the primitives.
 //
-//   node --import tsx bench/receiver.bench.ts
+//   npm run bench -- receiver
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { Receiver as OfficialReceiver } from "@upstash/qstash";
 import { Receiver, createMemoryReplayStore } from "@stashkit/core";

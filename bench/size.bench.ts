@@ -6,7 +6,7 @@
 // measured in the same run. Workspace sources are never used: their tsconfig paths hide what
 // dist/ costs.
 //
-//   node --import tsx bench/size.bench.ts      (after `npm run build`)
+//   npm run bench -- size
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";

@@ -17,8 +17,8 @@ export type PagesHandler = (req: IncomingMessage, res: ServerResponse) => Promis
  *
  * @param definition - from `defineDestination`, `defineCallback` or `defineFailureCallback`
  * @param options - host options layered over the definition's own (`publicBaseUrl`,
- *   `trustProxy`, keys, `maxBodyBytes`, `onError`…). The URL checked by default is
- *   `http://<Host header><path>`.
+ *   `trustProxy`, keys, `maxBodyBytes`, `onError`…). The URL checked by default is the
+ *   connection's scheme, the validated `Host` header and the request path.
  * @default options `{}` (the definition's own options only)
  * @returns the default export of `pages/api/….ts`
  * @throws never: errors become responses; a parsed body is `ERR_BODY_ALREADY_PARSED` (500).

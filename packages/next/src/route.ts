@@ -12,14 +12,16 @@ export interface RouteHandlers {
 
 /**
  * Mounts a stashkit definition as an App Router route handler, on the Node.js or
- * the Edge runtime. Verification, validation and every status (401, 413, 429, 489,
- * 500) come from core; this only hands the `Request` over.
+ * the Edge runtime. Verification, validation and every status (400 for an invalid
+ * `Host`, 401, 413, 429, 489, 500) come from core; this only hands the `Request` over.
  *
  * @param definition - from `defineDestination`, `defineCallback` or `defineFailureCallback`
- * @param options - host options layered over the definition's own. Self-hosted
- *   `next start` reports `request.url` as `http://localhost:<port>/…` whatever the
- *   `Host` header says, so set `publicBaseUrl` (or `trustProxy` behind a proxy that
- *   sets `X-Forwarded-Host`) or every delivery fails with `url_mismatch`.
+ * @param options - host options layered over the definition's own. The URL the
+ *   signature is checked against is built from the request's scheme, `Host` header
+ *   and path, because `next start` reports `request.url` as `http://localhost:<port>/…`;
+ *   so on Vercel, or with `next start` reached directly, nothing is needed. Behind a
+ *   TLS-terminating proxy, tunnel or load balancer, set `publicBaseUrl`, or `trustProxy`
+ *   if the proxy overwrites `X-Forwarded-Proto` and `X-Forwarded-Host`.
  * @default options `{}` (the definition's own options only)
  * @returns `{ POST }`, to re-export from `app/…/route.ts`
  * @throws never: errors become responses. An invalid `publicBaseUrl` answers 500
@@ -31,7 +33,7 @@ export interface RouteHandlers {
  * import { sendEmail } from "@/lib/jobs";
  *
  * export const runtime = "edge"; // optional: Node.js works the same
- * export const { POST } = route(sendEmail, { publicBaseUrl: process.env.STASHKIT_APP_URL });
+ * export const { POST } = route(sendEmail);
  * ```
  */
 export function route(definition: Pick<DeliveryHandlers, "handle">, options?: HandlerOptions): RouteHandlers {

@@ -157,6 +157,15 @@ describe("publish and enqueue", () => {
     expect(server.received[0]?.headers["content-type"]).toBe("application/json");
   });
 
+  it("publishJSON, enqueueJSON and batchJSON refuse what JSON would lose, naming the body, and send nothing", async () => {
+    const refused = { code: "ERR_INVALID_OPTION", option: "body" };
+    await expect(client().publishJSON({ destination: "https://example.com/hook", body: new Map([["a", 1]]) })).rejects.toMatchObject(refused);
+    await expect(client().publishJSON({ destination: "https://example.com/hook", body: () => 1 })).rejects.toMatchObject(refused);
+    await expect(client().enqueueJSON({ queueName: "q", destination: "https://example.com/hook", body: 1n })).rejects.toMatchObject(refused);
+    await expect(client().batchJSON([{ destination: "https://example.com/hook", body: new Set([1]) }])).rejects.toMatchObject(refused);
+    expect(server.received).toHaveLength(0);
+  });
+
   it("publish sends binary bodies byte for byte", async () => {
     server.reply({ body: { messageId: "msg_1" } });
     await client().publish({ destination: "https://example.com/hook", body: new TextEncoder().encode("bytes✓") });

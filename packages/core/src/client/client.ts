@@ -199,7 +199,7 @@ export class Client {
    * await client.publishJSON({ destination: "https://example.com/api/hook", body: { id: 42 } });
    * ```
    */
-  publishJSON<Destination extends string>(
+  async publishJSON<Destination extends string>(
     options: ClientPublishOptions & { destination: Destination },
   ): Promise<PublishResponse<Destination>> {
     return this.publish(asJson(options));
@@ -240,7 +240,7 @@ export class Client {
    * await client.enqueueJSON({ queueName: "emails", destination: "https://example.com/api/send", body: { id: 1 } });
    * ```
    */
-  enqueueJSON<Destination extends string>(
+  async enqueueJSON<Destination extends string>(
     options: ClientEnqueueOptions & { destination: Destination },
   ): Promise<PublishResponse<Destination>> {
     return this.enqueue(asJson(options));
@@ -285,7 +285,7 @@ export class Client {
    * await client.batchJSON([{ destination: "https://example.com/a", body: "quoted" }]);
    * ```
    */
-  batchJSON(entries: readonly BatchEntry[]): Promise<BatchResult[]> {
+  async batchJSON(entries: readonly BatchEntry[]): Promise<BatchResult[]> {
     return this.batch(entries.map((entry) => asJson(entry)));
   }
 

@@ -1,6 +1,7 @@
 import { buildPublishRequest } from "../publish/buildPublishRequest.js";
 import type { PublishOptions } from "../publish/buildPublishRequest.js";
 import { InvalidOptionError } from "../errors.js";
+import { encodeJsonBody } from "../publish/publishBody.js";
 
 /** Publish options as the client takes them: the client supplies token and base URL. */
 export type ClientPublishOptions = Omit<PublishOptions, "token" | "baseUrl" | "queueName">;
@@ -22,9 +23,12 @@ export function isDeduplicated(options: { deduplicationId?: unknown; contentBase
   );
 }
 
-/** `publishJSON` semantics: the body is always JSON-serialised, even a string. */
+/**
+ * `publishJSON` semantics: the body is always JSON-serialised, even a string.
+ * @throws InvalidOptionError `ERR_INVALID_OPTION` (option `"body"`) for what JSON cannot carry.
+ */
 export function asJson<Options extends { body?: unknown; contentType?: string }>(options: Options): Options {
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const body = encodeJsonBody(options.body);
   return { ...options, body, contentType: options.contentType ?? "application/json" };
 }
 

@@ -4,7 +4,8 @@ import type { RawDeliveryResponse } from "./errorStatus.js";
 import { BodyTooLargeError, PayloadValidationError } from "./handlerErrors.js";
 import { DEFAULT_MAX_BODY_BYTES, readBody } from "./readBody.js";
 import type { BodySource } from "./readBody.js";
-import { resolveRequestUrl, verifyTokenOnly, verifyWith } from "./verifierConfig.js";
+import { verifyTokenOnly, verifyWith } from "./verifierConfig.js";
+import { receivedUrl } from "../verify/requestUrl.js";
 import { rememberDefinitionOptions } from "./definitionOptions.js";
 import type { HandlerOptions } from "./verifierConfig.js";
 import { reasonOf, reportRejection } from "./rejection.js";
@@ -152,7 +153,7 @@ export function handleDelivery(
     const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     const declared = Number(raw.header("content-length"));
     if (declared > limit) throw new BodyTooLargeError(limit);
-    const url = resolveRequestUrl(raw, options);
+    const url = receivedUrl(raw, options);
     attempt.url = url;
     outcome =
       raw.body instanceof Uint8Array
@@ -372,7 +373,7 @@ export interface DeliveryHandlers {
    * @returns status, headers and body to write; errors are already mapped to statuses
    * @example
    * ```ts
-   * const { status, headers, body } = await sendEmail.handleRaw({ method, url, header, body: bytes });
+   * const { status, headers, body } = await sendEmail.handleRaw({ method, scheme, target, header, body: bytes });
    * ```
    */
   handleRaw(raw: RawDeliveryRequest, overrides?: HandlerOptions): Promise<RawDeliveryResponse>;

@@ -88,6 +88,18 @@ describe("client.send / sendToDestination", () => {
     expect(request?.headers["upstash-callback"]).toBe("https://hooks.example/cb");
   });
 
+  it("serialises a validated payload once and publishes the JSON text it validated", async () => {
+    let serialised = 0;
+    const payload = { toJSON: () => (serialised++, { to: "ada@example.com", subject: "Hi" }) };
+    await client().send(sendEmail, payload as never);
+    await client().send(sendEmail, payload as never, { queueName: "emails" });
+    expect(serialised).toBe(2);
+    expect(seen.map((request) => [request.body, request.headers["content-type"]])).toEqual([
+      ['{"to":"ada@example.com","subject":"Hi"}', "application/json"],
+      ['{"to":"ada@example.com","subject":"Hi"}', "application/json"],
+    ]);
+  });
+
   it("validates the payload with the schema before anything is sent", async () => {
     await expect(client().send(sendEmail, { to: 1 } as never)).rejects.toBeInstanceOf(PayloadValidationError);
     await client().send(sendEmail, { to: 1 } as never, { validate: false });

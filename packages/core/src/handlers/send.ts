@@ -1,7 +1,7 @@
 import type { AnyDestination, CallbackTarget, DestinationDefaults, PayloadOf } from "./defineDestination.js";
 import type { PublishOptions } from "../publish/buildPublishRequest.js";
 import { InvalidOptionError } from "../errors.js";
-import { validateJsonForm } from "./validateJsonForm.js";
+import { checkedJsonForm } from "./validateJsonForm.js";
 
 /**
  * A typed pointer to a destination for producers that may only `import type`
@@ -72,6 +72,19 @@ export interface SendClient<Result = unknown> {
    * @returns the publish result
    */
   enqueueJSON(options: { destination: string; body: unknown; queueName: string }): Promise<Result>;
+  /**
+   * Publishes a body as it is; when present, a validated payload is sent as the JSON text
+   * validation produced instead of being serialised a second time by `publishJSON`.
+   * @param options - destination URL, body text and content type, plus publish options.
+   * @returns the publish result
+   */
+  publish?(options: { destination: string; body: string; contentType: string }): Promise<Result>;
+  /**
+   * Enqueues a body as it is (see `publish`).
+   * @param options - destination URL, body text, content type and queue name, plus publish options.
+   * @returns the publish result
+   */
+  enqueue?(options: { destination: string; body: string; contentType: string; queueName: string }): Promise<Result>;
   /** The client's `appUrl` option, if any. */
   readonly appUrl?: string | undefined;
 }
@@ -100,11 +113,16 @@ export async function sendToDestination<D extends AnyDestination, Result = unkno
   options: SendOptions = {},
 ): Promise<Result> {
   const target = typeof destination === "string" ? destinationRef<D>(destination) : destination;
-  if (target.kind === "destination" && options.validate !== false) await validateJsonForm(target.schema, payload);
+  const checked = target.kind === "destination" && options.validate !== false ? await checkedJsonForm(target.schema, payload) : undefined;
   const merged: SendOptions = { ...target.defaults, ...definedOnly(options) };
   const base = appUrlOf(client, options);
   const publish = publishOptions(merged, base, target.path, payload);
   const { queueName } = merged;
+  if (checked !== undefined) {
+    const raw = { ...publish, body: checked.text, contentType: "application/json" };
+    if (queueName === undefined && client.publish !== undefined) return client.publish(raw);
+    if (queueName !== undefined && client.enqueue !== undefined) return client.enqueue({ ...raw, queueName });
+  }
   return queueName === undefined ? client.publishJSON(publish) : client.enqueueJSON({ ...publish, queueName });
 }
 

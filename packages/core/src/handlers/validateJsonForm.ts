@@ -20,6 +20,18 @@ import { validatePayload } from "./validatePayload.js";
  * ```
  */
 export async function validateJsonForm<S extends StandardSchemaV1>(schema: S, payload: unknown): Promise<StandardSchemaV1.InferOutput<S>> {
+  return (await checkedJsonForm(schema, payload)).value;
+}
+
+/**
+ * {@link validateJsonForm}, also returning the JSON text it checked, so a caller that sends
+ * the payload publishes those exact bytes without serialising it again.
+ * @internal
+ */
+export async function checkedJsonForm<S extends StandardSchemaV1>(
+  schema: S,
+  payload: unknown,
+): Promise<{ text: string; value: StandardSchemaV1.InferOutput<S> }> {
   let text: string | undefined;
   try {
     text = JSON.stringify(payload);
@@ -33,7 +45,7 @@ export async function validateJsonForm<S extends StandardSchemaV1>(schema: S, pa
     throw new PayloadValidationError([{ path: "", message: lossOf(payload) ?? "cannot be serialised as JSON" }], "payload cannot be sent as JSON");
   }
   try {
-    return await validatePayload(schema, JSON.parse(text));
+    return { text, value: await validatePayload(schema, JSON.parse(text)) };
   } catch (error) {
     if (!(error instanceof PayloadValidationError)) throw error;
     let changed = false;

@@ -4,8 +4,6 @@ import type { DeliveryClaims } from "../verify/deliveryClaims.js";
 import { Receiver, checkReplay, verifyDeliveryNow, verifyTokenOnlyNow } from "../verify/receiver.js";
 import { createMemoryReplayStore } from "../verify/replayGuard.js";
 import type { ReplayStore } from "../verify/replayGuard.js";
-import { receivedUrl } from "../verify/requestUrl.js";
-import type { ReceivedRequest } from "../verify/requestUrl.js";
 import { decodeJsonSegment, isJsonObject } from "../verify/signatureToken.js";
 import type { RejectEvent } from "./rejection.js";
 
@@ -89,14 +87,16 @@ export interface HandlerOptions {
    * Called with the error behind every 500 (handler crash, missing keys,
    * already-parsed body).
    * @param error - what went wrong
-   * @default logs with console.error
+   * @default `console.error` with the stack, unless `onReject` is set (then only the hook sees it)
    */
   onError?: (error: unknown) => void;
   /**
    * Called for every delivery answered 400, 401, 413, 489 or 500, with the status, the error
    * and the request's method, URL and message id. A throwing hook does not change the answer.
    * @param event - what was refused and why
-   * @default outside production (`NODE_ENV !== "production"`), one `console.warn` line each
+   * @default each 400, 401, 413 and 489 prints one `console.warn` line outside production
+   *   (`NODE_ENV !== "production"`); each 500 is logged with `console.error` and its stack, in
+   *   production too, unless `onError` is set
    */
   onReject?: (event: RejectEvent) => void;
 }
@@ -110,7 +110,7 @@ let processReplayStore: ReplayStore | undefined;
  *
  * @throws InvalidOptionError `ERR_INVALID_OPTION` when `replayGuard` is neither `false` nor a store
  */
-export function replayStoreOf(options: HandlerOptions): ReplayStore | undefined {
+function replayStoreOf(options: HandlerOptions): ReplayStore | undefined {
   const { replayGuard } = options;
   if (replayGuard === false) return undefined;
   if (replayGuard === undefined) return (processReplayStore ??= createMemoryReplayStore());
@@ -118,18 +118,6 @@ export function replayStoreOf(options: HandlerOptions): ReplayStore | undefined 
     throw new InvalidOptionError("replayGuard", "must be false or have a seen(jti, expiresAt) method");
   }
   return replayGuard;
-}
-
-/**
- * The verifier for these options, built once per options object. Keys are read
- * from the environment only when not given, and only on first use, so a module
- * can be imported before the environment is loaded; a failed lookup is retried
- * on the next request.
- *
- * @throws MissingSigningKeysError `ERR_MISSING_SIGNING_KEYS` when no keys are available
- */
-export function resolveVerifier(options: HandlerOptions): DeliveryVerifier {
-  return options.receiver ?? builtReceiver(options);
 }
 
 type VerifyInput = Parameters<DeliveryVerifier["verify"]>[0];
@@ -197,19 +185,4 @@ function builtReceiver(options: HandlerOptions): Receiver {
     verifiers.set(options, verifier);
   }
   return verifier;
-}
-
-/**
- * The URL the signature's `sub` must equal, built from validated parts (see
- * `receivedUrl`): the request's scheme, `Host` and target, with the origin replaced by
- * `publicBaseUrl`, or by the forwarded headers under `trustProxy`.
- *
- * @param raw - how the host received the request
- * @param options - `publicBaseUrl` / `trustProxy`
- * @returns an absolute URL string
- * @throws RequestUrlError `ERR_BAD_REQUEST_URL` (400) for a bad `Host`, forwarded header or target
- * @throws InvalidOptionError `ERR_INVALID_OPTION` for a `publicBaseUrl` that is not an absolute http(s) URL
- */
-export function resolveRequestUrl(raw: ReceivedRequest, options: HandlerOptions): string {
-  return receivedUrl(raw, options);
 }

@@ -73,6 +73,18 @@ export function encodeBody(body: unknown): EncodedBody {
   return { body: stringify(body), json: true };
 }
 
+/**
+ * The body of `publishJSON`, `enqueueJSON` and `batchJSON`: any value, a string included,
+ * through one `JSON.stringify`, refused on the same grounds as `encodeBody`.
+ *
+ * @throws {InvalidOptionError} `ERR_INVALID_OPTION` (option `"body"`) as `encodeBody`.
+ */
+export function encodeJsonBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body !== "string") bodyKind(body);
+  return stringify(body);
+}
+
 function objectKind(body: object): BodyKind {
   if (isBinary(body)) return "raw";
   if (OPAQUE_TYPES.some((type) => body instanceof type)) throw new InvalidOptionError("body", UNSUPPORTED);

@@ -92,6 +92,22 @@ describe("buildDeliveryRequest", () => {
     expect(await response.json()).toBe(42);
   });
 
+  it("signs with the regional pair the definition picks for the delivery's region", async () => {
+    vi.stubEnv("QSTASH_REGION", "US-EAST-1");
+    vi.stubEnv("US_EAST_1_QSTASH_CURRENT_SIGNING_KEY", CURRENT);
+    vi.stubEnv("US_EAST_1_QSTASH_NEXT_SIGNING_KEY", NEXT);
+    const regional = defineDestination({ path: "/api/regional", schema: z.object({ n: z.number() }), handler: ({ payload }) => payload.n + 1 });
+    const onlyRegional = await deliver(regional, { n: 1 }, { region: "US-EAST-1" });
+    expect(onlyRegional.status).toBe(200);
+    // With plain variables too, the regional pair still wins for a delivery from that region.
+    vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", "sig_plain_current");
+    vi.stubEnv("QSTASH_NEXT_SIGNING_KEY", "sig_plain_next");
+    const both = defineDestination({ path: "/api/both", schema: z.object({ n: z.number() }), handler: ({ payload }) => payload.n + 2 });
+    const fromRegion = await deliver(both, { n: 1 }, { region: "US-EAST-1" });
+    expect(fromRegion.status).toBe(200);
+    expect(await fromRegion.json()).toBe(3);
+  });
+
   it("without any key to sign with, names the option and the ways to give one", async () => {
     vi.stubEnv("QSTASH_CURRENT_SIGNING_KEY", "");
     const keyless = defineDestination({ path: "/api/k", schema: z.unknown(), handler: () => 1 });

@@ -1,9 +1,11 @@
-import { InvalidOptionError } from "../errors.js";
+import { InvalidOptionError, MissingSigningKeysError } from "../errors.js";
 import { definitionOptions } from "../handlers/definitionOptions.js";
 import type { FlowControlDefaults } from "../handlers/defineDestination.js";
 import { randomBase62 } from "../lib/randomId.js";
 import { parseDuration } from "../publish/duration.js";
 import { formatFlowControlValue } from "../publish/flowControl.js";
+import { resolveSigningKeys } from "../verify/signingKeys.js";
+import type { SigningKeyPair } from "../verify/signingKeys.js";
 import { signDelivery } from "./signDelivery.js";
 import type { SignDeliveryOptions } from "./signDelivery.js";
 import type { HeaderMap } from "../publish/publishOptions.js";
@@ -19,7 +21,8 @@ export interface DeliveryRequestOptions {
   /**
    * Signing key to sign with, e.g. a wrong one to test the 401 path.
    * @default the definition's `currentSigningKey` (or `nextSigningKey` with `signWith: "next"`),
-   * else `QSTASH_CURRENT_SIGNING_KEY` (`QSTASH_NEXT_SIGNING_KEY`)
+   * else the variables it reads: `QSTASH_CURRENT_SIGNING_KEY` (`QSTASH_NEXT_SIGNING_KEY`), or,
+   * when `QSTASH_REGION` is set, the `<REGION>_QSTASH_*_SIGNING_KEY` pair that `region` selects
    */
   key?: string;
   /**
@@ -182,9 +185,11 @@ function flowControlHeaders(flow: FlowControlDefaults): Record<string, string> {
   return headers;
 }
 
-// The definition's own keys first, then the variables it would read: a test then signs with
-// exactly what the definition verifies with. A definition that skips verification and has no
-// key at all gets an unsigned request.
+// The keys the definition verifies with, resolved the way it resolves them (its own pair, else
+// the environment, regional variables chosen by `region` included): a test then signs with
+// exactly what the definition checks. Half a pair, which the definition refuses, still signs
+// with the half that is there, so the test can reach that 500. A definition that skips
+// verification and has no key at all gets an unsigned request.
 function signingKey(definition: DefinitionLike, options: DeliveryRequestOptions): string | undefined {
   if (options.key !== undefined) {
     if (typeof options.key !== "string" || options.key === "") throw new InvalidOptionError("key", "must be a non-empty string");
@@ -192,6 +197,8 @@ function signingKey(definition: DefinitionLike, options: DeliveryRequestOptions)
   }
   const own = definitionOptions(definition);
   const next = options.signWith === "next";
+  const pair = resolvedPair(own?.currentSigningKey, own?.nextSigningKey, options.region);
+  if (pair !== undefined) return next ? pair.next : pair.current;
   const variable = next ? "QSTASH_NEXT_SIGNING_KEY" : "QSTASH_CURRENT_SIGNING_KEY";
   const key = (next ? own?.nextSigningKey : own?.currentSigningKey) || env(variable);
   if (key) return key;
@@ -200,6 +207,15 @@ function signingKey(definition: DefinitionLike, options: DeliveryRequestOptions)
     "key",
     `no signing key to sign the test delivery with: pass \`key\`, set ${next ? "nextSigningKey" : "currentSigningKey"} on the definition, or set ${variable}`,
   );
+}
+
+function resolvedPair(currentSigningKey: unknown, nextSigningKey: unknown, region: string | undefined): SigningKeyPair | undefined {
+  try {
+    return resolveSigningKeys({ currentSigningKey, nextSigningKey }).keysFor(region)?.keys;
+  } catch (error) {
+    if (error instanceof MissingSigningKeysError) return undefined;
+    throw error;
+  }
 }
 
 function env(name: string): string | undefined {

@@ -74,7 +74,7 @@ const DEFAULT_PORT: Record<string, string> = { http: "80", https: "443" };
  * @returns the canonical authority
  * @throws {RequestUrlError} `ERR_BAD_REQUEST_URL` when it is not a plain `host[:port]`
  */
-export function checkAuthority(value: string, scheme: string, field: "host" | "x-forwarded-host"): string {
+function checkAuthority(value: string, scheme: string, field: "host" | "x-forwarded-host"): string {
   const match = AUTHORITY.exec(value);
   if (!match) throw new RequestUrlError(field, `${field} header is not a valid host[:port]`);
   const port = match[1];
@@ -93,7 +93,7 @@ export function checkAuthority(value: string, scheme: string, field: "host" | "x
  * @throws {RequestUrlError} `ERR_BAD_REQUEST_URL` (field `target`) for anything but a plain
  *   path: a fragment, a backslash, dot segments, or a target not starting with `/`
  */
-export function checkTarget(target: string): string {
+function checkTarget(target: string): string {
   if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(pathOf(target))) return target;
   if (!target.startsWith("/")) throw new RequestUrlError("target", "request target must be a path starting with /");
   if (target.includes("#")) throw new RequestUrlError("target", "request target must not contain a fragment");

@@ -52,6 +52,12 @@ export interface NewMessage {
   endpointName?: string;
   kind?: MessageKind;
   parent?: Message;
+  /**
+   * The signature's `body` claim, when the caller already has it: the messages of a URL-group
+   * publish share one body, so hashing it once serves them all. Otherwise the first attempt
+   * computes it.
+   */
+  bodyClaim?: string;
 }
 
 /** Bytes of a message object besides its body, URL and configuration. */
@@ -159,6 +165,7 @@ export class DeliveryEngine {
       target: input.target,
       retainedBy: 0,
       retainedBytes: MESSAGE_BYTES + input.body.length + 2 * input.url.length + spec.headerBytes,
+      bodyClaim: input.bodyClaim,
     };
     if (input.parent !== undefined) input.parent.pendingChildren += 1;
     this.#messages.set(message.id, message);

@@ -3,6 +3,7 @@ import { deduplicationKey, DedupWindow } from "../state/dedup.js";
 import { NAME_PATTERN } from "../defaults.js";
 import type { DeliveryEngine } from "./deliveryEngine.js";
 import { requestTarget } from "./deliveryEngine.js";
+import { bodyClaim } from "./deliverySigner.js";
 import { SLICE, yieldToLoop } from "../lib/yieldToLoop.js";
 import { checkDestination } from "../protocol/destination.js";
 import type { Message } from "../state/message.js";
@@ -80,11 +81,11 @@ export class Publisher {
    * @throws ApiError (400) for invalid headers, destination or queue name; (404) for an unknown URL group.
    */
   async publish(input: PublishInput): Promise<PublishAnswer> {
-    const { spec, targets, isGroup } = this.#prepare(input);
+    const { spec, targets, isGroup, claim } = this.#prepare(input);
     const results: PublishResult[] = [];
     for (const [index, target] of targets.entries()) {
       if (index > 0 && index % SLICE === 0) await yieldToLoop();
-      results.push(this.#publishOne(input, spec, target));
+      results.push(this.#publishOne(input, spec, target, claim));
     }
     return isGroup ? results : results[0]!;
   }
@@ -95,15 +96,19 @@ export class Publisher {
    * @throws ApiError as {@link Publisher.publish}.
    */
   publishNow(input: PublishInput): PublishAnswer {
-    const { spec, targets, isGroup } = this.#prepare(input);
-    const results = targets.map((target) => this.#publishOne(input, spec, target));
+    const { spec, targets, isGroup, claim } = this.#prepare(input);
+    const results = targets.map((target) => this.#publishOne(input, spec, target, claim));
     return isGroup ? results : results[0]!;
   }
 
-  #prepare(input: PublishInput): { spec: MessageSpec; targets: Target[]; isGroup: boolean } {
+  #prepare(input: PublishInput): { spec: MessageSpec; targets: Target[]; isGroup: boolean; claim?: string } {
     if (input.queueName !== undefined && !NAME_PATTERN.test(input.queueName)) throw badRequest("queue name is invalid");
     const spec = parsePublishHeaders(input.headers, this.rules());
-    return { spec, ...this.#targets(input.destination) };
+    const { targets, isGroup } = this.#targets(input.destination);
+    // Every endpoint's message shares this body; hashing it here spares each its own SHA-256.
+    // A lone message keeps hashing lazily, on its first attempt.
+    const claim = targets.length > 1 ? bodyClaim(input.body) : undefined;
+    return { spec, targets, isGroup, claim };
   }
 
   /**
@@ -135,7 +140,7 @@ export class Publisher {
     return { targets, isGroup: true };
   }
 
-  #publishOne(input: PublishInput, spec: MessageSpec, target: Target): PublishResult {
+  #publishOne(input: PublishInput, spec: MessageSpec, target: Target, claim: string | undefined): PublishResult {
     const now = this.#now();
     const key = input.skipDeduplication ? undefined : deduplicationKey(spec, target.url, input.body);
     if (key !== undefined) {
@@ -152,6 +157,7 @@ export class Publisher {
       scheduleId: input.scheduleId,
       topicName: target.topicName,
       endpointName: target.endpointName,
+      bodyClaim: claim,
     });
     if (key !== undefined) this.#dedup.remember(key, message.id, now);
     return { messageId: message.id, url: target.url };

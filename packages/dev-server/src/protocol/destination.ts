@@ -66,7 +66,7 @@ export function parseDestination(rawRest: string, rawQuery: string): ParsedDesti
  * Whether a destination is an absolute http(s) URL (otherwise it may be a URL group).
  * @param destination - Output of {@link parseDestination}.
  */
-export function isUrlDestination(destination: string): boolean {
+function isUrlDestination(destination: string): boolean {
   return /^https?:\/\//i.test(destination);
 }
 

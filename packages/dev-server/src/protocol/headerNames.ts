@@ -16,22 +16,26 @@ export function canonicalHeaderName(name: string): string {
     .join("-");
 }
 
-/** Headers of a publish request that describe the transport, never the message. */
-const HOP_HEADERS = new Set([
-  "authorization",
-  "host",
+/** Headers of one HTTP connection or message framing; see {@link isFramingHeader}. */
+const FRAMING_HEADERS = new Set([
   "connection",
   "content-length",
-  "transfer-encoding",
-  "keep-alive",
-  "upgrade",
   "expect",
+  "host",
+  "keep-alive",
+  "proxy-connection",
   "te",
   "trailer",
-  "proxy-authorization",
-  "proxy-connection",
-  "content-type",
+  "transfer-encoding",
+  "upgrade",
 ]);
+
+/**
+ * Headers of a publish request that describe the transport, never the message: the framing
+ * ones, the credentials meant for this server, and `Content-Type`, which the message already
+ * carries as its own field.
+ */
+const HOP_HEADERS = new Set([...FRAMING_HEADERS, "authorization", "proxy-authorization", "content-type"]);
 
 /**
  * Whether `Upstash-Header-Forward: true` forwards this (lower-case) header:
@@ -52,16 +56,3 @@ export function isForwardableInWebhookMode(name: string): boolean {
 export function isFramingHeader(name: string): boolean {
   return FRAMING_HEADERS.has(name.toLowerCase());
 }
-
-const FRAMING_HEADERS = new Set([
-  "connection",
-  "content-length",
-  "expect",
-  "host",
-  "keep-alive",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-]);

@@ -12,7 +12,7 @@ import { parseTargetUrl } from "./targetUrl.js";
 
 const METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
 /** Longest delay (and latest `Upstash-Not-Before`) accepted: QStash's pay-as-you-go maximum. */
-export const MAX_DELAY_MS = 366 * 24 * 60 * 60 * 1000;
+const MAX_DELAY_MS = 366 * 24 * 60 * 60 * 1000;
 
 /** Lower-cased header name → value. */
 export type HeaderMap = Record<string, string>;

@@ -2,13 +2,13 @@ import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 
 /** Host names that always mean this machine's loopback interface. */
-export function isLoopbackName(hostname: string): boolean {
+function isLoopbackName(hostname: string): boolean {
   const name = hostname.toLowerCase().replace(/\.$/, "");
   return name === "localhost" || name.endsWith(".localhost");
 }
 
 /** Whether an IP literal (brackets allowed) is a loopback or "this host" address. */
-export function isLoopbackAddress(address: string): boolean {
+function isLoopbackAddress(address: string): boolean {
   const ip = unbracket(address).toLowerCase();
   if (isIP(ip) === 4) return ip.startsWith("127.") || ip === "0.0.0.0";
   if (isIP(ip) !== 6) return false;
@@ -18,7 +18,7 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 /** `[::1]` → `::1`; other values unchanged. */
-export function unbracket(host: string): string {
+function unbracket(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 }
 

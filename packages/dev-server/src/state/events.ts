@@ -12,7 +12,6 @@ import { RetentionBudget } from "./retention.js";
 /** Bytes of one log entry besides the message and response it points to. */
 const ENTRY_BYTES = 160;
 
-/** One state change of one message. */
 /** One state change of one message, as live views read it. */
 export interface LogEntry {
   readonly seq: number;

@@ -2,7 +2,7 @@
  * Largest page of a listing, in bytes of JSON. Entries can hold 10 MiB bodies, and a page of
  * 1,000 of them would be a string V8 refuses to build (the process used to die on it).
  */
-export const PAGE_BYTES = 8 * 1024 * 1024;
+const PAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * A page of a listing, serialised entry by entry so that its size is known before it is sent:

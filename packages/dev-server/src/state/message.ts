@@ -58,7 +58,10 @@ export interface Message {
   retainedBy: number;
   /** What keeping the message for history costs: body, URL and configuration. */
   retainedBytes: number;
-  /** The signature's `body` claim, computed on the first attempt (the body never changes). */
+  /**
+   * The signature's `body` claim: given by a URL-group publish, whose messages share one body,
+   * or else computed on the first attempt (the body never changes).
+   */
   bodyClaim?: string;
   /** `origin` and `path` of `url`, parsed on the first attempt. */
   target?: { origin: string; path: string };
